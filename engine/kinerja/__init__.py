@@ -1,0 +1,75 @@
+"""kinerja — a rules-based engine for Indonesian government performance indicators (SAKIP).
+
+Load a plan (a folder of TOML rule files in the document's own vocabulary), score it against realisasi
+for a period, and get target, realisasi, capaian, nilai, predikat, status and a trace for every node.
+
+    import kinerja
+    plan = kinerja.load_plan("rules/polres-banjar-2025")
+    card = plan.score(kinerja.read_realisasi("fixtures/polres-banjar-2025/realisasi-2025.csv"), period="TW2")
+    card["iku_response_time"].achievement
+"""
+
+from __future__ import annotations
+
+from .compiler import KINDS as KINDS
+from .compiler import Node as Node
+from .data import Realisasi as Realisasi
+from .data import read_realisasi as read_realisasi
+from .errors import DataError as DataError
+from .errors import Problem as Problem
+from .errors import RuleError as RuleError
+from .formula import Formula as Formula
+from .plan import Plan as Plan
+from .plan import load_plan as load_plan
+from .profile import Profile as Profile
+from .profile import achievement as achievement
+from .profile import load_profile as load_profile
+from .result import NodeResult as NodeResult
+from .result import Scorecard as Scorecard
+
+__version__ = "0.1.0"
+
+
+def compile_formula(text: str, inputs: dict[str, str] | None = None) -> Formula:
+    """Check and compile a formula alone, e.g. `compile_formula("a / b * 100", inputs={"a": "giat", "b": "giat"})`.
+
+    `inputs` maps each name to its unit; the result's unit is checked to be consistent.
+
+    Raises:
+        RuleError: the formula is refused (unknown name, forbidden construct, incompatible units...).
+    """
+    from .formula import formula_unit, parse_formula
+    from .units import Units
+
+    names = dict(inputs or {})
+    f, problems = parse_formula(text, names)
+    if f is None:
+        raise RuleError(problems)
+    units = Units()
+    try:
+        parsed = {k: units.parse(v) for k, v in names.items()}
+        formula_unit(f, parsed)
+    except ValueError as e:
+        raise RuleError([Problem("formula-unit", args={"got": str(e), "want": "-"})]) from None
+    return f
+
+
+__all__ = [
+    "KINDS",
+    "DataError",
+    "Formula",
+    "Node",
+    "NodeResult",
+    "Plan",
+    "Problem",
+    "Profile",
+    "Realisasi",
+    "RuleError",
+    "Scorecard",
+    "__version__",
+    "achievement",
+    "compile_formula",
+    "load_plan",
+    "load_profile",
+    "read_realisasi",
+]

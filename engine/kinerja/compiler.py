@@ -1,0 +1,493 @@
+"""Compile phase: schema models → frozen `Node` objects that run.
+
+Resolves ids (unique, well-formed), kinds (a dispatch table: adding a kind is one function and one entry),
+units (parsed once; formula dimensions checked once), written targets ("59,73%", "2.608 Giat"), period
+semantics, profiles and dependency order (graphlib; a cycle is reported with its path). Every problem is
+collected; nothing raises for bad input.
+"""
+
+from __future__ import annotations
+
+import graphlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import Problem, close_matches
+from .formula import FUNCTIONS, Formula, UnitMixError, formula_unit, parse_formula
+from .numbers import NumberFormatError, parse_written
+from .periods import AGGREGATIONS, SEMANTICS
+from .profile import NEGATIVE_METHODS, POLARITIES, Profile
+from .schema import NodeSpec
+from .units import Units
+
+ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+RESERVED = frozenset({"R", "T", "C", "and", "or", "not", "if", "else", "in", "is", "True", "False", "None"}) | set(FUNCTIONS)
+
+
+@dataclass(frozen=True)
+class InputDef:
+    """A declared input of a formula: unit, optional fixed value, its source and assumption."""
+
+    name: str
+    unit: Any
+    unit_label: str
+    value: float | None = None
+    source: str | None = None
+    assumption: str | None = None
+    aggregation: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Node:
+    """A compiled node (sasaran, indikator or langkah aksi). Immutable.
+
+    Attributes follow the rule keys (see docs/glosarium.md): `target` is a number, a (low, high) range or
+    None; `period_targets` maps each plan period to a number or None; `*_text` keep what was written.
+    """
+
+    id: str
+    level: str
+    name: str
+    kind: str | None
+    number: str | None
+    unit: str
+    target: float | tuple[float, float] | None
+    target_text: str | None
+    period_targets: dict[str, float | None]
+    period_targets_text: dict[str, str]
+    semantics: str
+    aggregation: str
+    polarity: str
+    owner: str | None
+    remarks: str | None
+    source: dict[str, str]
+    assumptions: tuple[tuple[str, str, str | None], ...]
+    children: tuple[str, ...]
+    parent: str | None
+    depth: int
+    file: str
+    path: str
+    mode: str  # "direct" | "formula" | "index" | "group"
+    formula: Formula | None = field(default=None, repr=False)
+    formula_text: str | None = None
+    inputs: dict[str, InputDef] = field(default_factory=dict)
+    refs: tuple[str, ...] = ()
+    weights: tuple[float, ...] = ()  # for an index: the weight of each component, aligned with refs
+    weight: float | None = None
+    index_from: str = "capaian"
+    cap_contribution: bool = False
+    max_target: bool = False
+    profile: Profile | None = field(default=None, repr=False)
+    method: str | None = None
+    unit_obj: Any = field(default=None, repr=False, compare=False)
+    target_units: tuple[tuple[str, str], ...] = ()  # (key, unit written) where it did not fit
+
+    @property
+    def components(self) -> tuple[str, ...]:
+        """For an index: the ids of its weighted components."""
+        return self.refs if self.mode == "index" else ()
+
+
+# ------------------------------------------------------------------------------------------- kinds
+
+
+@dataclass(frozen=True)
+class KindDef:
+    """What a kind means: its evaluation mode, defaults and the function that fills in its parts."""
+
+    mode: str
+    semantics: str
+    polarity: str = "positif"
+    unit: str | None = None
+    build: Callable[[NodeSpec, Ctx], dict[str, Any]] | None = None
+
+
+@dataclass
+class Ctx:
+    """What a kind's build function may use and report to."""
+
+    units: Units
+    file: str
+    node_id: str
+    path: str
+    problems: list[Problem]
+    node_ids: set[str]
+    child_ids: list[str]
+
+    def problem(self, code: str, key: str, severity: str = "error", **args: Any) -> None:
+        self.problems.append(
+            Problem(code, severity, self.file, self.node_id, f"{self.path}.{key}" if key else self.path, args)  # type: ignore[arg-type]
+        )
+
+
+def _inputs(spec: NodeSpec, ctx: Ctx) -> dict[str, InputDef]:
+    out: dict[str, InputDef] = {}
+    for name, raw in (spec.inputs or {}).items():
+        key = f"masukan.{name}"
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name) or name in RESERVED:
+            ctx.problem("bad-id", key, id=name)
+            continue
+        d = raw if not isinstance(raw, str) else None
+        unit_text = raw if isinstance(raw, str) else raw.unit
+        try:
+            unit = ctx.units.parse(unit_text)
+        except ValueError:
+            ctx.problems.append(
+                Problem("unknown-unit", "error", ctx.file, ctx.node_id, f"{ctx.path}.{key}", {"unit": unit_text},
+                        suggestions=close_matches(unit_text.lower(), ctx.units.names()))
+            )
+            continue
+        value = None
+        if d is not None and d.value is not None:
+            try:
+                w = parse_written(d.value)
+                value = w.value
+                if w.unit:
+                    value = ctx.units.convert(value, ctx.units.parse(w.unit), unit) if value is not None else None
+            except (NumberFormatError, ValueError) as e:
+                ctx.problem("bad-number", f"{key}.nilai", text=str(d.value), detail=str(e))
+        if d is not None and d.aggregation is not None and d.aggregation not in AGGREGATIONS:
+            ctx.problem("unknown-choice", f"{key}.agregasi", value=d.aggregation, key="agregasi", choices=", ".join(AGGREGATIONS))
+        out[name] = InputDef(
+            name, unit, Units.label(unit), value,
+            d.source if d else None, d.assumption if d else None, d.aggregation if d else None,
+            d.description if d else None,
+        )
+    return out
+
+
+def _formula(text: str, spec: NodeSpec, ctx: Ctx, inputs: dict[str, InputDef], key: str = "rumus") -> dict[str, Any]:
+    names = set(inputs) | (ctx.node_ids - {spec.id})
+    f, probs = parse_formula(text, names, file=ctx.file, node_id=spec.id, path=f"{ctx.path}.{key}")
+    ctx.problems.extend(probs)
+    refs = tuple(n for n in (f.names if f else ()) if n not in inputs)
+    return {"formula": f, "formula_text": text, "inputs": inputs, "refs": refs}
+
+
+def _build_direct(spec: NodeSpec, ctx: Ctx) -> dict[str, Any]:
+    for key, val in (("rumus", spec.formula), ("masukan", spec.inputs), ("pembilang", spec.numerator)):
+        if val:
+            ctx.problem("unknown-key", key, key=f"{key} (jenis '{spec.kind or 'jumlah'}' dilaporkan langsung)")
+    return {}
+
+
+def _build_ratio(spec: NodeSpec, ctx: Ctx) -> dict[str, Any]:
+    inputs = _inputs(spec, ctx)
+    for key, val in (("pembilang", spec.numerator), ("penyebut", spec.denominator)):
+        if not val:
+            ctx.problem("kind-param", key, kind="rasio", key=key)
+            return {"inputs": inputs}
+    scale = spec.scale if spec.scale is not None else 100
+    text = f"{spec.numerator} / {spec.denominator} * {scale:g}"
+    out = _formula(text, spec, ctx, inputs, "pembilang")
+    return out
+
+
+def _build_formula(spec: NodeSpec, ctx: Ctx) -> dict[str, Any]:
+    inputs = _inputs(spec, ctx)
+    if not spec.formula:
+        ctx.problem("kind-param", "rumus", kind="rumus", key="rumus")
+        return {"inputs": inputs}
+    return _formula(spec.formula, spec, ctx, inputs)
+
+
+def _build_index(spec: NodeSpec, ctx: Ctx) -> dict[str, Any]:
+    comps = [c for c in spec.indicators if c.weight is not None]
+    if not comps:
+        ctx.problem("index-no-components", "indikator")
+        return {}
+    total = sum(c.weight for c in comps if c.weight is not None)
+    if abs(total - 100) > 1e-6:
+        ctx.problem("weights-sum", "indikator", total=f"{total:g}")
+    if spec.index_from not in (None, "capaian", "nilai"):
+        ctx.problem("unknown-choice", "dari", value=spec.index_from, key="dari", choices="capaian, nilai")
+    parts = " + ".join(f"{c.weight:g} × capaian({c.id})" for c in comps)
+    return {
+        "refs": tuple(c.id for c in comps),
+        "weights": tuple(float(c.weight) for c in comps if c.weight is not None),
+        "formula_text": f"({parts}) / {total:g}",
+        "index_from": spec.index_from or "capaian",
+        "cap_contribution": bool(spec.cap_contribution),
+    }
+
+
+KINDS: dict[str, KindDef] = {
+    "jumlah": KindDef("direct", "jumlah", build=_build_direct),
+    "langsung": KindDef("direct", "tetap", build=_build_direct),
+    "persentase_kumulatif": KindDef("direct", "kumulatif", unit="persen", build=_build_direct),
+    "batas": KindDef("direct", "batas", polarity="negatif", build=_build_direct),
+    "rasio": KindDef("formula", "jumlah", unit="persen", build=_build_ratio),
+    "rumus": KindDef("formula", "tetap", build=_build_formula),
+    "indeks": KindDef("index", "tetap", unit="persen", build=_build_index),
+}
+
+
+# ------------------------------------------------------------------------------------------- compile
+
+
+@dataclass
+class _Raw:
+    spec: NodeSpec
+    level: str
+    file: str
+    path: str
+    parent: str | None
+    depth: int
+
+
+def flatten(files: list[tuple[str, list[NodeSpec]]]) -> list[_Raw]:
+    """Every node of every goal file in document order (file order, then order within the file)."""
+    out: list[_Raw] = []
+
+    def walk(spec: NodeSpec, level: str, file: str, path: str, parent: str | None, depth: int) -> None:
+        out.append(_Raw(spec, level, file, path, parent, depth))
+        for i, c in enumerate(spec.indicators):
+            walk(c, "indikator", file, f"{path}.indikator[{i}]", spec.id, depth + 1)
+        for i, c in enumerate(spec.steps):
+            walk(c, "langkah_aksi", file, f"{path}.langkah_aksi[{i}]", spec.id, depth + 1)
+
+    for file, goals in files:
+        for i, g in enumerate(goals):
+            walk(g, "sasaran", file, f"sasaran[{i}]", None, 0)
+    return out
+
+
+def compile_nodes(
+    files: list[tuple[str, list[NodeSpec]]],
+    units: Units,
+    profile: Profile,
+    periods: tuple[str, ...],
+) -> tuple[list[Node], list[str], list[Problem]]:
+    """Compile all nodes; returns nodes in document order, evaluation order, and problems."""
+    problems: list[Problem] = []
+    raws = flatten(files)
+    seen: dict[str, _Raw] = {}
+    for r in raws:
+        nid = r.spec.id
+        if not ID_RE.match(nid):
+            problems.append(Problem("bad-id", "error", r.file, nid, f"{r.path}.id", {"id": nid}))
+        if nid in seen:
+            o = seen[nid]
+            problems.append(
+                Problem("duplicate-id", "error", r.file, nid, f"{r.path}.id", {"id": nid, "other": f"{o.file} {o.path}"})
+            )
+        else:
+            seen[nid] = r
+    ids = set(seen)
+    nodes: list[Node] = []
+    for r in raws:
+        node = _compile_node(r, units, profile, periods, ids, problems)
+        if node is not None:
+            nodes.append(node)
+    by_id = {n.id: n for n in nodes}
+    # weights belong to index components only
+    for n in nodes:
+        if n.weight is not None and (n.parent is None or by_id.get(n.parent) is None or by_id[n.parent].mode != "index"):
+            problems.append(Problem("weight-outside-index", "error", n.file, n.id, f"{n.path}.bobot", {}))
+    # unit check of formulas, once
+    for n in nodes:
+        if n.formula is None:
+            continue
+        names_units = {k: v.unit for k, v in n.inputs.items()}
+        for ref in n.refs:
+            if ref in by_id and by_id[ref].unit_obj is not None:
+                names_units[ref] = by_id[ref].unit_obj
+        if not all(name in names_units for name in n.formula.names):
+            continue
+        try:
+            got = formula_unit(n.formula, names_units)
+        except UnitMixError as e:
+            problems.append(Problem("formula-unit-mix", "error", n.file, n.id, f"{n.path}.rumus",
+                                    {"what": e.what, "what_id": e.what_id, "a": e.a, "b": e.b}))
+            continue
+        want = n.unit_obj
+        ok = (got is None and want.dimensionless) or (got is not None and units.compatible(got, want))
+        if not ok:
+            problems.append(
+                Problem("formula-unit", "error", n.file, n.id, f"{n.path}.rumus",
+                        {"got": Units.label(got) if got is not None else "tanpa satuan", "want": n.unit})
+            )
+    order = _order(nodes, problems)
+    return nodes, order, problems
+
+
+def _order(nodes: list[Node], problems: list[Problem]) -> list[str]:
+    graph = {n.id: set(n.refs) for n in nodes}
+    by_id = {n.id: n for n in nodes}
+    ts = graphlib.TopologicalSorter(graph)
+    try:
+        return list(ts.static_order())
+    except graphlib.CycleError as e:
+        cycle = e.args[1]
+        first = by_id.get(cycle[0])
+        problems.append(
+            Problem("cycle", "error", first.file if first else "", cycle[0], f"{first.path}.rumus" if first else "",
+                    {"path": " → ".join(cycle)})
+        )
+        return [n.id for n in nodes]
+
+
+def _written(value: Any, key: str, ctx: Ctx, unit: Any, unit_label: str, target_units: list[tuple[str, str]]) -> tuple[float | None, str]:
+    try:
+        w = parse_written(value)
+    except NumberFormatError as e:
+        ctx.problem("bad-number", key, text=str(value), detail=f": {e.detail}")
+        return None, str(value)
+    v = w.value
+    if w.unit and v is not None and unit is not None:
+        try:
+            wu = ctx.units.parse(w.unit)
+        except ValueError:
+            wu = None
+        if wu is not None and ctx.units.compatible(wu, unit):
+            v = ctx.units.convert(v, wu, unit)
+        else:
+            target_units.append((key, w.unit))
+    return v, w.text
+
+
+def _compile_node(
+    r: _Raw, units: Units, profile: Profile, periods: tuple[str, ...], ids: set[str], problems: list[Problem]
+) -> Node | None:
+    s = r.spec
+    ctx = Ctx(units, r.file, s.id, r.path, problems, ids, [c.id for c in s.indicators])
+    has_target = s.target is not None or s.period_targets is not None
+    kind_name = s.kind or ("jumlah" if (r.level != "sasaran" or has_target or s.formula) else None)
+    if kind_name is None:
+        kdef = None
+        mode = "group"
+    elif kind_name not in KINDS:
+        ctx.problems.append(
+            Problem("unknown-choice", "error", r.file, s.id, f"{r.path}.jenis",
+                    {"value": kind_name, "key": "jenis", "choices": ", ".join(KINDS)}, suggestions=close_matches(kind_name, KINDS))
+        )
+        return None
+    else:
+        kdef = KINDS[kind_name]
+        mode = kdef.mode
+    parts = kdef.build(s, ctx) if kdef and kdef.build else {}
+
+    unit_text = s.unit or (kdef.unit if kdef else None) or "giat"
+    try:
+        unit_obj = units.parse(unit_text)
+    except ValueError:
+        ctx.problems.append(
+            Problem("unknown-unit", "error", r.file, s.id, f"{r.path}.satuan", {"unit": unit_text},
+                    suggestions=close_matches(unit_text.lower(), units.names()))
+        )
+        unit_obj = units.parse("giat")
+    unit_label = Units.label(unit_obj)
+
+    semantics = s.semantics or (kdef.semantics if kdef else "jumlah")
+    if semantics not in SEMANTICS:
+        ctx.problems.append(
+            Problem("unknown-choice", "error", r.file, s.id, f"{r.path}.sifat_periode",
+                    {"value": semantics, "key": "sifat_periode", "choices": ", ".join(SEMANTICS)},
+                    suggestions=close_matches(semantics, SEMANTICS))
+        )
+        semantics = "jumlah"
+    aggregation = s.aggregation or SEMANTICS[semantics]
+    if aggregation not in AGGREGATIONS:
+        ctx.problems.append(
+            Problem("unknown-choice", "error", r.file, s.id, f"{r.path}.agregasi",
+                    {"value": aggregation, "key": "agregasi", "choices": ", ".join(AGGREGATIONS)},
+                    suggestions=close_matches(aggregation, AGGREGATIONS))
+        )
+        aggregation = SEMANTICS[semantics]
+    pol_text = s.polarity or (kdef.polarity if kdef else "positif")
+    polarity = POLARITIES.get(pol_text)
+    if polarity is None:
+        ctx.problems.append(
+            Problem("unknown-choice", "error", r.file, s.id, f"{r.path}.polaritas",
+                    {"value": pol_text, "key": "polaritas", "choices": "positif, negatif"})
+        )
+        polarity = "positive"
+
+    target_units: list[tuple[str, str]] = []
+    target: float | tuple[float, float] | None = None
+    target_text: str | None = None
+    if isinstance(s.target, list):
+        if len(s.target) != 2:
+            ctx.problem("wrong-type", "target", key="target", detail="rentang ditulis [bawah, atas]")
+        else:
+            lo, t1 = _written(s.target[0], "target[0]", ctx, unit_obj, unit_label, target_units)
+            hi, t2 = _written(s.target[1], "target[1]", ctx, unit_obj, unit_label, target_units)
+            if lo is not None and hi is not None:
+                target = (min(lo, hi), max(lo, hi))
+            target_text = f"{t1} – {t2}"
+    elif s.target is not None:
+        v, target_text = _written(s.target, "target", ctx, unit_obj, unit_label, target_units)
+        target = v
+
+    pt: dict[str, float | None] = {p: None for p in periods}
+    ptt: dict[str, str] = {p: "" for p in periods}
+    if s.period_targets is not None:
+        if len(s.period_targets) != len(periods):
+            ctx.problem("period-count", "target_tw", got=len(s.period_targets), want=len(periods))
+        for i, (p, raw) in enumerate(zip(periods, s.period_targets, strict=False)):
+            v, txt = _written(raw, f"target_tw[{i}]", ctx, unit_obj, unit_label, target_units)
+            pt[p], ptt[p] = v, txt
+
+    source: dict[str, str] = {}
+    if isinstance(s.source, str):
+        source["simpul"] = s.source
+    elif isinstance(s.source, dict):
+        source.update(s.source)
+    assumptions: list[tuple[str, str, str | None]] = []
+    if isinstance(s.assumptions, str):
+        assumptions.append(("simpul", s.assumptions, None))
+    elif s.assumptions:
+        assumptions.extend((a.key, a.reason, a.basis) for a in s.assumptions)
+    for name, inp in parts.get("inputs", {}).items():
+        if inp.assumption:
+            assumptions.append((f"masukan.{name}", inp.assumption, inp.source))
+
+    node_profile = profile
+    if s.scoring:
+        node_profile, probs = profile.with_overrides(s.scoring, r.file, s.id)
+        problems.extend(p if p.path.startswith(r.path) else Problem(**{**p.__dict__, "path": f"{r.path}.{p.path}"}) for p in probs)
+    method = None
+    if s.scoring and "metode_negatif" in s.scoring:
+        method = NEGATIVE_METHODS.get(str(s.scoring["metode_negatif"]))
+
+    return Node(
+        id=s.id,
+        level=r.level,
+        name=" ".join(s.name.split()),
+        kind=kind_name,
+        number=s.number,
+        unit=unit_label,
+        target=target,
+        target_text=target_text,
+        period_targets=pt,
+        period_targets_text=ptt,
+        semantics=semantics,
+        aggregation=aggregation,
+        polarity=polarity,
+        owner=s.owner,
+        remarks=s.remarks,
+        source=source,
+        assumptions=tuple(assumptions),
+        children=tuple([c.id for c in s.indicators] + [c.id for c in s.steps]),
+        parent=r.parent,
+        depth=r.depth,
+        file=r.file,
+        path=r.path,
+        mode=mode,
+        formula=parts.get("formula"),
+        formula_text=parts.get("formula_text"),
+        inputs=parts.get("inputs", {}),
+        refs=tuple(parts.get("refs", ())),
+        weights=tuple(parts.get("weights", ())),
+        weight=s.weight,
+        index_from=parts.get("index_from", "capaian"),
+        cap_contribution=parts.get("cap_contribution", False),
+        max_target=bool(s.max_target),
+        profile=node_profile,
+        method=method,
+        unit_obj=unit_obj,
+        target_units=tuple(target_units),
+    )

@@ -1,0 +1,316 @@
+"""Realisasi data: read what policy staff fill in (CSV from an Indonesian-locale spreadsheet, plain CSV,
+JSON, the XLSX template, or a mapping) and bind it to a compiled plan: ids checked, numbers read by the
+convention of the file and the unit of the column, units converted, corrections resolved.
+
+A bad row is refused with a problem naming file, row and column; every other row is kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import DataError, Problem, close_matches
+from .numbers import NumberFormatError, is_ambiguous_thousands, parse_written
+
+if TYPE_CHECKING:
+    from .plan import Plan
+
+COLUMNS = ("id", "periode", "realisasi", "satuan", "dicatat", "keterangan")
+ERROR_CELLS = ("#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One realisasi row as read (value still raw: text or number)."""
+
+    file: str
+    row: int
+    id: str
+    period: str
+    raw: Any
+    unit: str | None = None
+    recorded: str | None = None
+    remarks: str | None = None
+    convention: str = "plain"
+
+
+@dataclass
+class Realisasi:
+    """Rows read from one or more sources, plus the rows refused while reading.
+
+    Attributes:
+        rows: rows that could be read.
+        problems: rows refused (each names file, row and column) and file-level problems.
+    """
+
+    rows: list[Row] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def __add__(self, other: Realisasi) -> Realisasi:
+        return Realisasi(self.rows + other.rows, self.problems + other.problems)
+
+
+@dataclass(frozen=True)
+class Value:
+    """A bound realisasi: number in the node's (or input's) unit, with where it came from."""
+
+    value: float
+    file: str
+    row: int
+    written: str
+    recorded: str | None = None
+    replaced: tuple[int, ...] = ()
+
+
+def read_realisasi(source: str | Path | Mapping[str, Any] | Iterable[Mapping[str, Any]] | Realisasi) -> Realisasi:
+    """Read realisasi from a file path (.csv, .json, .xlsx) or a mapping.
+
+    Mappings may be `{"id": {"TW1": 12, ...}}`, `{("id", "TW1"): 12}`, `{"realisasi": [rows]}` or a list of
+    row dicts with the columns id, periode, realisasi (optional satuan, dicatat, keterangan).
+
+    Raises:
+        DataError: the file cannot be read at all (missing, not UTF-8, no header, unknown format).
+    """
+    if isinstance(source, Realisasi):
+        return source
+    if isinstance(source, str | Path):
+        path = Path(source)
+        display = str(source)
+        if not path.is_file():
+            raise DataError([Problem("file-missing", file=display, args={"detail": display})])
+        suffix = path.suffix.lower()
+        if suffix == ".csv" or suffix == ".txt":
+            return _read_csv(path.read_bytes(), display)
+        if suffix == ".json":
+            try:
+                data = json.loads(_decode(path.read_bytes(), display))
+            except json.JSONDecodeError as e:
+                raise DataError([Problem("data-format", file=display, args={"detail": f"JSON: {e}"})]) from None
+            return _from_mapping(data, display)
+        if suffix in (".xlsx", ".xlsm"):
+            return _read_xlsx(path, display)
+        raise DataError([Problem("data-format", file=display, args={"detail": f"'{suffix}' (pakai .csv, .json, .xlsx)"})])
+    return _from_mapping(source, "<data>")
+
+
+def _decode(raw: bytes, display: str) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise DataError([Problem("file-encoding", file=display, args={"detail": f"byte {e.start}"})]) from None
+
+
+def _read_csv(raw: bytes, display: str) -> Realisasi:
+    text = _decode(raw, display)
+    first = text.split("\n", 1)[0]
+    delim = ";" if first.count(";") > first.count(",") else ","
+    convention = "id" if delim == ";" else "plain"
+    reader = csv.reader(io.StringIO(text), delimiter=delim)
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        raise DataError([Problem("file-empty", file=display)]) from None
+    for col in ("id", "periode", "realisasi"):
+        if col not in header:
+            raise DataError([Problem("data-missing-column", file=display, args={"column": col})])
+    out = Realisasi()
+    for n, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        rec = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
+        _add(out, rec, display, n, convention)
+    return out
+
+
+def _read_xlsx(path: Path, display: str) -> Realisasi:
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover
+        raise DataError([Problem("data-format", file=display, args={"detail": "openpyxl is not installed"})]) from None
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises many types for a broken file
+        raise DataError([Problem("data-format", file=display, args={"detail": f"XLSX: {e}"})]) from None
+    out = Realisasi()
+    for ws in wb.worksheets:
+        rows = ws.iter_rows(values_only=True)
+        header: list[str] | None = None
+        for n, cells in enumerate(rows, start=1):
+            vals = ["" if c is None else c for c in cells]
+            if header is None:
+                low = [str(v).strip().lower() for v in vals]
+                if "id" in low and "periode" in low and "realisasi" in low:
+                    header = low
+                continue
+            if not any(str(v).strip() for v in vals):
+                continue
+            rec = {h: vals[i] if i < len(vals) else "" for i, h in enumerate(header) if h}
+            _add(out, rec, f"{display}:{ws.title}", n, "id")
+    wb.close()
+    return out
+
+
+def _from_mapping(data: Any, display: str) -> Realisasi:
+    out = Realisasi()
+    if isinstance(data, Mapping) and "realisasi" in data and isinstance(data["realisasi"], list):
+        data = data["realisasi"]
+    if isinstance(data, Mapping):
+        n = 0
+        for key, val in data.items():
+            if isinstance(key, tuple) and len(key) == 2:
+                n += 1
+                _add(out, {"id": key[0], "periode": key[1], "realisasi": val}, display, n, "plain")
+            elif isinstance(val, Mapping):
+                for period, v in val.items():
+                    n += 1
+                    _add(out, {"id": key, "periode": period, "realisasi": v}, display, n, "plain")
+            else:
+                n += 1
+                out.problems.append(Problem("data-format", file=display, row=n, args={"detail": f"'{key}'"}))
+        return out
+    if isinstance(data, list):
+        for n, rec in enumerate(data, start=1):
+            if not isinstance(rec, Mapping):
+                out.problems.append(Problem("data-format", file=display, row=n, args={"detail": "row is not an object"}))
+                continue
+            _add(out, {str(k).lower(): v for k, v in rec.items()}, display, n, "plain")
+        return out
+    raise DataError([Problem("data-format", file=display, args={"detail": type(data).__name__})])
+
+
+def _add(out: Realisasi, rec: Mapping[str, Any], display: str, n: int, convention: str) -> None:
+    rid = str(rec.get("id") or "").strip()
+    period = str(rec.get("periode") or "").strip().upper().replace(" ", "")
+    raw = rec.get("realisasi")
+    if not rid:
+        out.problems.append(Problem("data-missing-column", "warning", display, None, "id", {"column": "id"}, row=n))
+        return
+    if raw is None or (isinstance(raw, str) and raw.strip() in ("", "-")):
+        return  # blank = no data (never zero)
+    unit = rec.get("satuan")
+    recorded = rec.get("dicatat")
+    remarks = rec.get("keterangan")
+    out.rows.append(
+        Row(display, n, rid, period, raw, str(unit).strip() or None if unit not in (None, "") else None,
+            str(recorded).strip() or None if recorded not in (None, "") else None,
+            str(remarks).strip() or None if remarks not in (None, "") else None, convention)
+    )
+
+
+# ------------------------------------------------------------------------------------------- binding
+
+
+def bind(plan: Plan, data: Realisasi) -> tuple[dict[tuple[str, str], Value], list[Problem]]:
+    """Check every row against the plan and convert it to the unit of its node or input.
+
+    Returns the values by (id, period) and the problems (refused rows, corrections applied as info).
+    """
+    problems: list[Problem] = list(data.problems)
+    units = plan.units
+    targets: dict[str, Any] = {}
+    for n in plan.nodes:
+        targets[n.id] = n.unit_obj
+        for name, inp in n.inputs.items():
+            targets[f"{n.id}.{name}"] = inp.unit
+    periods = plan.periods
+    chosen: dict[tuple[str, str], tuple[Row, float]] = {}
+    dupes: dict[tuple[str, str], list[Row]] = {}
+    for r in data.rows:
+        if r.id not in targets:
+            problems.append(
+                Problem("data-unknown-id", "error", r.file, r.id, "id", {"id": r.id}, row=r.row,
+                        suggestions=close_matches(r.id, targets))
+            )
+            continue
+        if r.period not in periods:
+            problems.append(
+                Problem("data-unknown-period", "error", r.file, r.id, "periode",
+                        {"period": r.period, "choices": ", ".join(periods)}, row=r.row)
+            )
+            continue
+        unit = targets[r.id]
+        value = _value(r, unit, units, problems)
+        if value is None:
+            continue
+        key = (r.id, r.period)
+        if key in chosen:
+            prev, _ = chosen[key]
+            if prev.recorded and r.recorded and prev.recorded != r.recorded:
+                keep = r if r.recorded > prev.recorded else prev
+                drop = prev if keep is r else r
+                chosen[key] = (keep, value if keep is r else chosen[key][1])
+                problems.append(
+                    Problem("data-correction", "info", keep.file, r.id, "dicatat",
+                            {"id": r.id, "period": r.period, "row": keep.row, "other": drop.row, "date": keep.recorded},
+                            row=keep.row)
+                )
+            else:
+                dupes.setdefault(key, [prev]).append(r)
+            continue
+        chosen[key] = (r, value)
+    for key, rows in dupes.items():
+        chosen.pop(key, None)
+        for r in rows:
+            others = ", ".join(str(o.row) for o in rows if o is not r)
+            problems.append(
+                Problem("data-duplicate", "error", r.file, r.id, "id", {"id": r.id, "period": r.period, "other": others}, row=r.row)
+            )
+    values = {}
+    for key, (r, v) in chosen.items():
+        values[key] = Value(v, r.file, r.row, str(r.raw), r.recorded)
+    return values, problems
+
+
+def _is_count(unit: Any) -> bool:
+    dims = dict(unit.dimensionality)
+    return len(dims) == 1 and next(iter(dims.values())) == 1 and next(iter(dims)) not in ("[waktu]", "[uang]", "[poin]")
+
+
+def _value(r: Row, unit: Any, units: Any, problems: list[Problem]) -> float | None:
+    raw = r.raw
+    col = "realisasi"
+
+    def refuse(code: str, **args: Any) -> None:
+        problems.append(Problem(code, "error", r.file, r.id, col, args, row=r.row))
+
+    if isinstance(raw, str) and raw.strip().upper() in ERROR_CELLS:
+        refuse("data-bad-value", text=raw, detail="sel galat spreadsheet / spreadsheet error cell")
+        return None
+    if isinstance(raw, str) and r.convention == "id":
+        head = raw.strip().split(" ")[0]
+        if is_ambiguous_thousands(head) and not _is_count(unit):
+            refuse("data-bad-value", text=raw,
+                   detail="ambigu: ribuan atau desimal? tulis '1234' atau '1,234' / ambiguous: thousands or decimal?")
+            return None
+    try:
+        w = parse_written(raw, r.convention)
+    except NumberFormatError as e:
+        refuse("data-bad-value", text=str(raw), detail=e.detail)
+        return None
+    if w.value is None:
+        return None
+    value = w.value
+    unit_text = w.unit or r.unit
+    if unit_text:
+        try:
+            src = units.parse(unit_text)
+            value = units.convert(value, src, unit)
+        except ValueError:
+            refuse("unit-mismatch", got=unit_text, want=units.label(unit))
+            return None
+    if not math.isfinite(value):
+        refuse("data-bad-value", text=str(raw), detail="not finite")
+        return None
+    if value < 0 and _is_count(unit):
+        refuse("data-negative", value=value, unit=units.label(unit))
+        return None
+    return value

@@ -1,0 +1,281 @@
+"""Problems and the one exception the loader raises.
+
+Every phase (load, schema, compile, lint, data) returns `Problem` values instead of raising; the caller
+raises a single `RuleError` holding all of them, so an author sees every mistake in one run.
+Messages live in a two-language catalogue keyed by a stable problem code.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["error", "warning", "info"]
+
+# code -> (Indonesian, English). Placeholders are filled with str.format(**args).
+MESSAGES: dict[str, tuple[str, str]] = {
+    "toml-syntax": ("sintaks TOML salah: {detail}", "TOML syntax error: {detail}"),
+    "file-encoding": ("berkas bukan teks UTF-8: {detail}", "file is not UTF-8 text: {detail}"),
+    "file-empty": ("berkas kosong", "file is empty"),
+    "file-missing": ("berkas tidak ditemukan: {detail}", "file not found: {detail}"),
+    "plan-missing": (
+        "folder rencana tidak berisi rencana.toml",
+        "plan folder has no rencana.toml",
+    ),
+    "unknown-key": ("kunci tidak dikenal '{key}'", "unknown key '{key}'"),
+    "missing-key": ("kunci wajib '{key}' tidak ada", "required key '{key}' is missing"),
+    "wrong-type": ("nilai kunci '{key}' salah: {detail}", "wrong value for key '{key}': {detail}"),
+    "bad-id": (
+        "id '{id}' tidak sah: pakai huruf kecil, angka dan garis bawah, diawali huruf",
+        "id '{id}' is invalid: use lowercase letters, digits and underscores, starting with a letter",
+    ),
+    "duplicate-id": (
+        "id '{id}' sudah dipakai di {other}",
+        "id '{id}' is already used in {other}",
+    ),
+    "bad-number": ("'{text}' bukan angka yang dapat dibaca", "'{text}' is not a readable number"),
+    "unknown-unit": ("satuan '{unit}' tidak dikenal", "unknown unit '{unit}'"),
+    "unit-mismatch": (
+        "satuan '{got}' tidak setara dengan satuan indikator '{want}'",
+        "unit '{got}' is not compatible with the indicator's unit '{want}'",
+    ),
+    "formula-unit": (
+        "rumus menghasilkan satuan '{got}', sedangkan satuan indikator '{want}'",
+        "formula yields unit '{got}' but the indicator's unit is '{want}'",
+    ),
+    "formula-unit-mix": (
+        "rumus mencampur satuan yang tidak setara pada {what_id}: '{a}' dan '{b}'",
+        "formula mixes incompatible units in {what}: '{a}' and '{b}'",
+    ),
+    "formula-syntax": ("rumus tidak dapat dibaca: {detail}", "formula cannot be parsed: {detail}"),
+    "formula-refused": ("rumus ditolak: {detail}", "formula refused: {detail}"),
+    "unknown-name": ("nama '{name}' tidak dikenal dalam rumus", "unknown name '{name}' in formula"),
+    "unknown-function": (
+        "fungsi '{name}' tidak tersedia; yang tersedia: {choices}",
+        "function '{name}' is not available; available: {choices}",
+    ),
+    "cycle": ("rumus saling bergantung melingkar: {path}", "formulas depend on each other in a cycle: {path}"),
+    "unknown-choice": (
+        "nilai '{value}' untuk '{key}' tidak dikenal; pilihan: {choices}",
+        "unknown value '{value}' for '{key}'; choices: {choices}",
+    ),
+    "weights-sum": (
+        "bobot komponen indeks berjumlah {total}, seharusnya 100",
+        "index component weights add up to {total}, expected 100",
+    ),
+    "index-no-components": (
+        "indeks tidak punya komponen berbobot (indikator anak dengan kunci 'bobot')",
+        "index has no weighted components (child indicators with key 'bobot')",
+    ),
+    "weight-outside-index": (
+        "'bobot' hanya berlaku untuk komponen indikator berjenis 'indeks'",
+        "'bobot' only applies to components of an indicator of kind 'indeks'",
+    ),
+    "kind-param": ("jenis '{kind}' memerlukan kunci '{key}'", "kind '{kind}' requires key '{key}'"),
+    "period-count": (
+        "target_tw berisi {got} isian, seharusnya {want} (satu per periode)",
+        "target_tw has {got} entries, expected {want} (one per period)",
+    ),
+    "unknown-profile": ("profil '{name}' tidak ditemukan", "profile '{name}' not found"),
+    "profile-invalid": ("profil tidak sah: {detail}", "invalid profile: {detail}"),
+    # lint warnings
+    "quarters-vs-year": (
+        "target triwulan {quarters} tidak sesuai target tahunan {annual} menurut sifat '{semantics}' "
+        "({derived}){fits}",
+        "quarterly targets {quarters} do not fit the annual target {annual} under '{semantics}' "
+        "({derived}){fits}",
+    ),
+    "steps-vs-indicator": (
+        "jumlah target langkah aksi ({detail}) = {total}, tidak sama dengan target indikator {target}",
+        "action step targets ({detail}) add up to {total}, not the indicator's target {target}",
+    ),
+    "target-unit": (
+        "target ditulis '{written}' dengan satuan '{got}', tidak sesuai satuan indikator '{want}'; "
+        "angka {value} dipakai apa adanya",
+        "target written as '{written}' with unit '{got}', which does not fit the indicator's unit '{want}'; "
+        "the number {value} is used as written",
+    ),
+    "name-unit": (
+        "nama menyebut persentase tetapi satuannya '{unit}'",
+        "the name says it is a percentage but its unit is '{unit}'",
+    ),
+    "no-target": (
+        "indikator tanpa target tahunan maupun triwulan: tidak dapat dinilai",
+        "indicator has neither an annual nor a quarterly target: it cannot be scored",
+    ),
+    "assumption": ("ASUMSI ({key}): {reason}{basis}", "ASSUMPTION ({key}): {reason}{basis}"),
+    # data problems
+    "data-unknown-id": ("id '{id}' tidak ada dalam rencana", "id '{id}' is not in the plan"),
+    "data-unknown-period": (
+        "periode '{period}' tidak dikenal; pilihan: {choices}",
+        "unknown period '{period}'; choices: {choices}",
+    ),
+    "data-bad-value": ("nilai '{text}' tidak dapat dibaca: {detail}", "value '{text}' cannot be read: {detail}"),
+    "data-duplicate": (
+        "baris ganda untuk '{id}' {period} (juga baris {other}); beri kolom 'dicatat' untuk koreksi",
+        "duplicate row for '{id}' {period} (also row {other}); add a 'dicatat' column for corrections",
+    ),
+    "data-negative": ("nilai negatif {value} untuk satuan hitungan '{unit}'", "negative value {value} for count unit '{unit}'"),
+    "data-correction": (
+        "koreksi: '{id}' {period} memakai baris {row} (dicatat {date}), menggantikan baris {other}",
+        "correction: '{id}' {period} uses row {row} (recorded {date}), replacing row {other}",
+    ),
+    "data-missing-column": ("kolom wajib '{column}' tidak ada", "required column '{column}' is missing"),
+    "data-format": ("format data tidak dikenal: {detail}", "unknown data format: {detail}"),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or worth noting) in a rule file or a data file.
+
+    Attributes:
+        code: stable identifier of the kind of problem (a key of `MESSAGES`).
+        severity: "error", "warning" or "info" (assumptions are listed as "info").
+        file: the file it was found in, as given to the loader ("" when not tied to a file).
+        node_id: the id of the node concerned, if any.
+        path: key path inside the file, e.g. "sasaran[0].indikator[2].target_tw[1]".
+        args: values substituted into the message templates.
+        position: 0-based column inside a formula, for a caret under the offending part.
+        formula: the formula text the position refers to.
+        row: the 1-based data row (for realisasi files).
+    """
+
+    code: str
+    severity: Severity = "error"
+    file: str = ""
+    node_id: str | None = None
+    path: str = ""
+    args: dict[str, Any] = field(default_factory=dict)
+    position: int | None = None
+    formula: str | None = None
+    row: int | None = None
+    suggestions: tuple[str, ...] = ()
+
+    def message(self, lang: str = "id") -> str:
+        """The problem's message in `lang` ("id" or "en"), without location."""
+        templates = MESSAGES.get(self.code, (self.code, self.code))
+        template = templates[1] if lang == "en" else templates[0]
+        args = dict(self.args)
+        if lang != "en" and isinstance(args.get("detail"), str):
+            args["detail"] = translate_detail(args["detail"])
+        try:
+            text = template.format(**args)
+        except (KeyError, IndexError):
+            text = f"{template} {self.args}"
+        if self.suggestions:
+            joined = ", ".join(f"'{s}'" for s in self.suggestions)
+            text += f" (did you mean {joined}?)" if lang == "en" else f" (maksud Anda {joined}?)"
+        return text
+
+    def location(self) -> str:
+        """`file`, `node`, `key` and `row` joined for display."""
+        parts = [p for p in (self.file, self.node_id and f"[{self.node_id}]", self.path) if p]
+        if self.row is not None:
+            parts.append(f"baris {self.row}")
+        return " ".join(parts)
+
+    def render(self, lang: str = "id") -> str:
+        """A one- to three-line human-readable rendering, with a caret under formula positions."""
+        label = {
+            "id": {"error": "galat", "warning": "peringatan", "info": "info"},
+            "en": {"error": "error", "warning": "warning", "info": "info"},
+        }[lang if lang == "en" else "id"][self.severity]
+        loc = self.location()
+        text = f"{loc}: {label}: {self.message(lang)}" if loc else f"{label}: {self.message(lang)}"
+        if self.formula is not None and self.position is not None:
+            text += f"\n    {self.formula}\n    {' ' * self.position}^"
+        return text
+
+    def to_dict(self, lang: str = "id") -> dict[str, Any]:
+        """JSON-serialisable form, with the message rendered in `lang`."""
+        d = asdict(self)
+        d["message"] = self.message(lang)
+        d["args"] = {k: (v if isinstance(v, int | float | str | type(None)) else str(v)) for k, v in self.args.items()}
+        return d
+
+
+# English details produced by the formula checker and the data reader, and their Indonesian wording.
+_DETAILS_ID: tuple[tuple[str, str], ...] = (
+    (r"^only numbers are allowed, not (\w+)$", r"hanya angka yang diizinkan, bukan \1"),
+    (r"^number (.+) is out of range$", r"angka \1 di luar batas"),
+    (r"^exponent larger than (\d+)$", r"pangkat lebih dari \1"),
+    (r"^the exponent of \*\* must be a number$", "pangkat (**) harus berupa angka"),
+    (r"^only functions of the table can be called$", "hanya fungsi dari tabel yang boleh dipanggil"),
+    (r"^named arguments$", "argumen bernama tidak diizinkan"),
+    (r"^(\w+)\(\) takes (.+) arguments, got (\d+)$", r"\1() menerima \2 argumen, diberi \3"),
+    (r"^non-ASCII character (.+)$", r"huruf bukan ASCII \1"),
+    (r"^character (.+) is not part of the formula language$", r"karakter \1 bukan bagian bahasa rumus"),
+    (r"^brackets nested deeper than (\d+)$", r"kurung bersarang lebih dalam dari \1"),
+    (r"^nested deeper than (\d+)$", r"bersarang lebih dalam dari \1"),
+    (r"^more than (\d+) parts$", r"lebih dari \1 bagian"),
+    (r"^longer than (\d+) characters \((\d+)\)$", r"lebih panjang dari \1 karakter (\2)"),
+    (r"^a formula is one line$", "rumus hanya satu baris"),
+    (r"^only an expression is allowed$", "hanya ekspresi yang diizinkan"),
+    (r"^empty formula$", "rumus kosong"),
+    (r"^'(\w+)' is a function: call it$", r"'\1' adalah fungsi: panggil dengan kurung"),
+    (r"^too complex to parse \((\w+)\)$", r"terlalu rumit untuk dibaca (\1)"),
+    (r"^(operator|comparison) (\w+)$", r"operator \2 tidak diizinkan"),
+    (r"^assignment$", "penugasan (=) tidak diizinkan"),
+    (r"^not text$", "bukan teks"),
+)
+
+
+def translate_detail(detail: str) -> str:
+    """Indonesian wording of an English detail, when the table knows it (else the detail unchanged)."""
+    import re
+
+    m = re.match(r"^(.+) not allowed$", detail)
+    if m:
+        return f"{_NAMES_ID.get(m.group(1), m.group(1))} tidak diizinkan"
+    for pattern, repl in _DETAILS_ID:
+        if re.match(pattern, detail):
+            return re.sub(pattern, repl, detail)
+    return detail
+
+
+_NAMES_ID = {
+    "attribute access": "akses atribut", "subscripts": "subskrip [..]", "comprehensions": "komprehensi",
+    "generators": "generator", "assignment (:=)": "penugasan (:=)", "starred arguments": "argumen berbintang",
+    "lists": "daftar [..]", "tuples": "tupel", "dictionaries": "kamus {..}", "sets": "himpunan {..}",
+    "slices": "irisan", "f-strings": "f-string",
+}
+
+
+class KinerjaError(Exception):
+    """Base class of the engine's exceptions."""
+
+
+class RuleError(KinerjaError):
+    """Rule files (or data) could not be loaded; `.problems` lists every problem found.
+
+    Attributes:
+        problems: every problem found, errors first.
+        lang: language for `str(error)`.
+    """
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...], lang: str = "id") -> None:
+        self.problems = tuple(problems)
+        self.lang = lang
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        n = sum(1 for p in self.problems if p.severity == "error")
+        head = f"{n} galat" if self.lang != "en" else f"{n} error(s)"
+        return head + ":\n" + "\n".join(p.render(self.lang) for p in self.problems)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (RuleError, (self.problems, self.lang))
+
+
+class DataError(RuleError):
+    """Realisasi data could not be read at all (rows that can be refused one by one are reported instead)."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (DataError, (self.problems, self.lang))
+
+
+def close_matches(word: str, choices: object) -> tuple[str, ...]:
+    """Up to three choices close to `word` (difflib), for a problem's `suggestions`."""
+    return tuple(difflib.get_close_matches(word, [str(c) for c in choices], n=3, cutoff=0.6))  # type: ignore[attr-defined]

@@ -1,0 +1,222 @@
+"""Evaluate and aggregate phases: bound realisasi → target, realisasi, capaian, nilai, predikat per node.
+
+Stateless: `score_plan` reads the compiled plan and the bound values and returns new results; nothing is
+mutated, so one plan can be scored from many threads. A node that cannot be computed gets a status and a
+reason; nodes that depend on it say so; every other node is scored as usual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from .compiler import Node
+from .data import Value
+from .periods import AGGREGATIONS, TARGET_FROM_QUARTERS, Period
+from .profile import ScoringError
+from .result import NodeResult
+
+if TYPE_CHECKING:
+    from .plan import Plan
+
+REASONS: dict[str, tuple[str, str]] = {
+    "no-data": ("realisasi {periods} belum ada", "no realisasi for {periods}"),
+    "no-target": ("tidak ada target untuk periode {period}", "no target for period {period}"),
+    "group": ("sasaran tanpa target sendiri", "goal without a target of its own"),
+    "dep": ("bergantung pada '{dep}' yang {status}", "depends on '{dep}' which is {status}"),
+    "no-components": ("tidak ada komponen indeks yang bernilai", "no index component has a value"),
+    "error": ("tidak dapat dihitung: {detail}", "cannot be computed: {detail}"),
+}
+STATUS_WORDS = {
+    "id": {"no_data": "belum ada data", "no_target": "tanpa target", "error": "gagal dihitung", "scored": "dinilai"},
+    "en": {"no_data": "without data", "no_target": "without a target", "error": "not computable", "scored": "scored"},
+}
+
+
+class _NotScored(Exception):
+    def __init__(self, status: str, code: str, **args: Any) -> None:
+        super().__init__(code)
+        self.status, self.code, self.args_ = status, code, args
+
+
+def _reason(lang: str, code: str, **args: Any) -> str:
+    t = REASONS[code][1 if lang == "en" else 0]
+    return t.format(**args)
+
+
+def period_target(node: Node, period: Period, year_periods: tuple[str, ...]) -> tuple[Any, dict[str, Any]]:
+    """The target of `node` for `period`, and a trace step saying where it came from."""
+    pt = node.period_targets
+    if period.kind == "single":
+        p = period.members[0]
+        return pt[p], {"step": "target", "value": pt[p], "from": f"target_tw {p}", "written": node.period_targets_text[p]}
+    if period.kind == "year" and node.target is not None:
+        t = node.target
+        return t, {"step": "target", "value": list(t) if isinstance(t, tuple) else t, "from": "target", "written": node.target_text}
+    present = [(p, pt[p]) for p in period.members if pt[p] is not None]
+    if not present:
+        return None, {"step": "target", "value": None, "from": "target_tw"}
+    how = TARGET_FROM_QUARTERS[node.semantics]
+    if how == "terakhir" and pt[period.members[-1]] is None:
+        return None, {"step": "target", "value": None, "from": f"target_tw {period.members[-1]}"}
+    value = AGGREGATIONS[how][1]([v for _, v in present])
+    return value, {
+        "step": "target",
+        "value": value,
+        "from": f"target_tw {', '.join(p for p, _ in present)}",
+        "rule": f"{node.semantics}: {AGGREGATIONS[how][0]}",
+        "derived": True,
+    }
+
+
+def _required(node: Node, period: Period) -> tuple[str, ...]:
+    """The periods whose realisasi must be present: those with a target (all, when none has one)."""
+    if period.kind == "single":
+        return period.members
+    if AGGREGATIONS[node.aggregation][0] == "last":
+        return (period.members[-1],)
+    withtarget = tuple(p for p in period.members if node.period_targets[p] is not None)
+    return withtarget or period.members
+
+
+def _series(
+    key: str, period: Period, required: tuple[str, ...], values: Mapping[tuple[str, str], Value], fixed: float | None
+) -> tuple[list[float], list[dict[str, Any]], list[str]]:
+    xs: list[float] = []
+    sources: list[dict[str, Any]] = []
+    missing: list[str] = []
+    for p in period.members:
+        v = values.get((key, p))
+        if v is None:
+            if p in required:
+                if fixed is not None:
+                    xs.append(fixed)
+                    sources.append({"period": p, "value": fixed, "source": "nilai tetap (aturan)"})
+                else:
+                    missing.append(p)
+            continue
+        xs.append(v.value)
+        s = {"period": p, "value": v.value, "source": f"{v.file} baris {v.row}", "written": v.written}
+        if v.recorded:
+            s["recorded"] = v.recorded
+        sources.append(s)
+    return xs, sources, missing
+
+
+def _aggregate(how: str, xs: list[float]) -> float:
+    return AGGREGATIONS[how][1](xs)
+
+
+def score_plan(plan: Plan, values: Mapping[tuple[str, str], Value], period: Period) -> dict[str, NodeResult]:
+    """Score every node of `plan` for `period` from bound `values`; results keyed by node id."""
+    lang = plan.language
+    by_id = plan.by_id
+    results: dict[str, NodeResult] = {}
+    for nid in plan.order:
+        node = by_id[nid]
+        results[nid] = _score_node(node, plan, values, period, results, lang)
+    return results
+
+
+def _score_node(
+    node: Node, plan: Plan, values: Mapping[tuple[str, str], Value], period: Period,
+    results: Mapping[str, NodeResult], lang: str,
+) -> NodeResult:
+    trace: list[dict[str, Any]] = []
+    target, tstep = period_target(node, period, plan.periods)
+    if node.mode == "group":
+        return NodeResult(node.id, None, None, None, None, None, "no_target", _reason(lang, "group"), node.unit, ())
+    trace.append(tstep)
+    actual: float | None = None
+    try:
+        actual = _actual(node, period, values, results, trace, lang)
+        if target is None:
+            raise _NotScored("no_target", "no-target", period=period.label)
+        assert node.profile is not None
+        ach, steps = node.profile.achievement_traced(target, actual, node.polarity, node.method)
+        trace.extend(steps)
+        score, ssteps = node.profile.score_traced(ach, node.max_target)
+        trace.extend(ssteps)
+        gsource = score if node.profile.spec.grades.of == "nilai" else ach
+        grade = node.profile.grade(gsource if gsource is not None else ach, lang)
+        trace.append({"step": "grade", "of": node.profile.spec.grades.of, "value": grade, "profile": node.profile.id})
+        return NodeResult(node.id, target, actual, ach, score, grade, "scored", "", node.unit, tuple(trace))
+    except _NotScored as e:
+        return NodeResult(node.id, target, actual, None, None, None, e.status, _reason(lang, e.code, **e.args_), node.unit, tuple(trace))
+    except (ScoringError, ArithmeticError, ValueError, TypeError) as e:
+        detail = str(e) or type(e).__name__
+        if isinstance(e, ZeroDivisionError):
+            detail = "pembagian dengan nol" if lang != "en" else "division by zero"
+        trace.append({"step": "error", "detail": detail})
+        return NodeResult(node.id, target, actual, None, None, None, "error", _reason(lang, "error", detail=detail), node.unit, tuple(trace))
+
+
+def _actual(
+    node: Node, period: Period, values: Mapping[tuple[str, str], Value], results: Mapping[str, NodeResult],
+    trace: list[dict[str, Any]], lang: str,
+) -> float:
+    required = _required(node, period)
+    how = node.aggregation
+    if node.mode == "direct":
+        xs, sources, missing = _series(node.id, period, required, values, None)
+        if missing or not xs:
+            raise _NotScored("no_data", "no-data", periods=", ".join(missing or period.members))
+        actual = xs[-1] if period.kind == "single" else _aggregate(how, xs)
+        trace.append({"step": "actual", "value": actual, "aggregation": AGGREGATIONS[how][0], "inputs": sources})
+        return actual
+    if node.mode == "formula":
+        assert node.formula is not None
+        env: dict[str, float] = {}
+        inputs: list[dict[str, Any]] = []
+        for name, inp in node.inputs.items():
+            if name not in node.formula.names:
+                continue
+            ihow = inp.aggregation or how
+            key = f"{node.id}.{name}"
+            if inp.value is not None and not any((key, p) in values for p in period.members):
+                # a fixed value from the rules is a level, not a per-period amount: used once, as is
+                env[name] = inp.value
+                inputs.append({"name": name, "value": inp.value, "unit": inp.unit_label, "fixed": True,
+                               "source": inp.source, "assumption": inp.assumption})
+                continue
+            xs, sources, missing = _series(key, period, required, values, inp.value)
+            if missing or not xs:
+                raise _NotScored("no_data", "no-data", periods=f"{node.id}.{name} " + ", ".join(missing or period.members))
+            env[name] = xs[-1] if period.kind == "single" else _aggregate(ihow, xs)
+            inputs.append({"name": name, "value": env[name], "unit": inp.unit_label, "aggregation": AGGREGATIONS[ihow][0],
+                           "values": sources, "source": inp.source, "assumption": inp.assumption})
+        for ref in node.refs:
+            r = results[ref]
+            if r.actual is None:
+                raise _NotScored("no_data" if r.status != "error" else "error", "dep", dep=ref, status=STATUS_WORDS[lang if lang == "en" else "id"][r.status])
+            env[ref] = r.actual
+            inputs.append({"name": ref, "value": r.actual, "unit": r.unit, "source": f"realisasi {ref}"})
+        actual = node.formula.evaluate(env)
+        trace.append({"step": "actual", "formula": node.formula.text, "inputs": inputs, "value": actual})
+        return actual
+    if node.mode == "index":
+        comps: list[dict[str, Any]] = []
+        num = den = 0.0
+        dropped: list[str] = []
+        for ref, w in zip(node.refs, node.weights, strict=True):
+            r = results[ref]
+            v = r.achievement if node.index_from == "capaian" else r.score
+            if v is None:
+                dropped.append(ref)
+                comps.append({"id": ref, "weight": w, "value": None, "status": r.status, "left_out": True})
+                continue
+            contrib_v = min(v, 100.0) if node.cap_contribution else v
+            num += w * contrib_v
+            den += w
+            comps.append({"id": ref, "weight": w, "value": v, "used": contrib_v, "capped": contrib_v != v})
+        if den == 0:
+            trace.append({"step": "index", "components": comps})
+            raise _NotScored("no_data", "no-components")
+        actual = num / den
+        trace.append({
+            "step": "index", "of": node.index_from, "components": comps, "value": actual,
+            "weights_used": den, "renormalised": bool(dropped), "left_out": dropped,
+            "cap_contribution": node.cap_contribution,
+        })
+        return actual
+    raise _NotScored("no_target", "group")

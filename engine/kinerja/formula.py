@@ -1,0 +1,498 @@
+"""Compile phase, formulas: a closed arithmetic language, parsed and checked once.
+
+A formula (`rumus`) is parsed with simpleeval's parser, then every node of the tree is checked against a
+whitelist (numbers, declared names, arithmetic, comparisons, `a if c else b`, calls to the engine's own
+function table). Only a tree that passes is turned into a code object; evaluation then runs that code with
+no builtins, over floats or numpy arrays, without re-parsing. `evaluate_reference` runs the same tree
+through simpleeval with the engine's operator and function tables; tests use it to cross-check.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import simpleeval
+
+from .errors import Problem, close_matches
+
+MAX_LENGTH = 2000  # characters
+MAX_NODES = 400  # syntax-tree nodes
+MAX_DEPTH = 40  # nesting (brackets, calls, operators)
+MAX_EXPONENT = 16  # |constant exponent| of **
+MAX_CONSTANT = 1e15  # |numeric literal|
+MAX_ARGS = 64
+
+
+class UnitMixError(ValueError):
+    """A formula adds, compares or chooses between incompatible units."""
+
+    WHAT_ID = {
+        "addition or subtraction": "penjumlahan atau pengurangan",
+        "comparison": "perbandingan",
+        "the two branches of 'if'": "kedua cabang 'if'",
+    }
+
+    def __init__(self, what: str, a: Any, b: Any) -> None:
+        super().__init__(f"{what} mixes '{a}' and '{b}'")
+        self.what, self.a, self.b = what, str(a), str(b)
+        self.what_id = self.WHAT_ID.get(what, what)
+
+
+class FormulaError(ValueError):
+    """Raised by `compile_formula` when a formula is refused; `.problems` says why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(p.message("en") for p in problems))
+        self.problems = problems
+
+
+# ---------------------------------------------------------------- function and operator tables
+
+
+def _mean(*xs: float) -> float:
+    if not xs:
+        raise ValueError("mean() of nothing")
+    return sum(xs) / len(xs)
+
+
+def _geomean(*xs: float) -> float:
+    if not xs:
+        raise ValueError("geomean() of nothing")
+    if any(x < 0 for x in xs):
+        raise ValueError("geomean() of a negative number")
+    return math.prod(xs) ** (1.0 / len(xs))
+
+
+def _clamp(x: float, low: float, high: float) -> float:
+    return min(max(x, low), high)
+
+
+def _round(x: float, decimals: float = 0) -> float:
+    from .numbers import round_half_up
+
+    return round_half_up(x, int(decimals))
+
+
+def _safe_pow(a: float, b: float) -> float:
+    if abs(b) > MAX_EXPONENT:
+        raise ValueError(f"exponent {b} is larger than {MAX_EXPONENT}")
+    return a**b
+
+
+def _sqrt(x: float) -> float:
+    return math.sqrt(x)
+
+
+# name -> (scalar implementation, array implementation, min args, max args)
+FUNCTIONS: dict[str, tuple[Callable[..., Any], Callable[..., Any], int, int]] = {
+    "min": (min, lambda *a: _reduce(np.minimum, a), 2, MAX_ARGS),
+    "max": (max, lambda *a: _reduce(np.maximum, a), 2, MAX_ARGS),
+    "abs": (abs, np.abs, 1, 1),
+    "round": (_round, np.vectorize(_round, otypes=[float]), 1, 2),
+    "sum": (lambda *a: math.fsum(a), lambda *a: _reduce(np.add, a), 1, MAX_ARGS),
+    "mean": (_mean, lambda *a: _reduce(np.add, a) / len(a), 1, MAX_ARGS),
+    "geomean": (_geomean, lambda *a: _reduce(np.multiply, a) ** (1.0 / len(a)), 1, MAX_ARGS),
+    "clamp": (_clamp, lambda x, lo, hi: np.clip(x, lo, hi), 3, 3),
+    "sqrt": (_sqrt, np.sqrt, 1, 1),
+}
+
+
+def _reduce(op: Any, args: tuple[Any, ...]) -> Any:
+    out = args[0]
+    for a in args[1:]:
+        out = op(out, a)
+    return out
+
+
+BINOPS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Mod: operator.mod,
+    ast.FloorDiv: operator.floordiv,
+    ast.Pow: _safe_pow,
+}
+UNARYOPS: dict[type[ast.unaryop], Callable[[Any], Any]] = {
+    ast.USub: operator.neg,
+    ast.UAdd: operator.pos,
+    ast.Not: operator.not_,
+}
+COMPAREOPS: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+}
+SIMPLEEVAL_OPERATORS: dict[type, Callable[..., Any]] = {**BINOPS, **UNARYOPS, **COMPAREOPS}
+
+_NODE_NAMES = {
+    ast.Attribute: "attribute access",
+    ast.Subscript: "subscripts",
+    ast.Lambda: "lambda",
+    ast.ListComp: "comprehensions",
+    ast.SetComp: "comprehensions",
+    ast.DictComp: "comprehensions",
+    ast.GeneratorExp: "generators",
+    ast.JoinedStr: "f-strings",
+    ast.NamedExpr: "assignment (:=)",
+    ast.Starred: "starred arguments",
+    ast.List: "lists",
+    ast.Tuple: "tuples",
+    ast.Dict: "dictionaries",
+    ast.Set: "sets",
+    ast.Await: "await",
+    ast.Yield: "yield",
+    ast.YieldFrom: "yield",
+    ast.Slice: "slices",
+}
+
+
+# ---------------------------------------------------------------- the compiled formula
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A checked, compiled formula. Immutable and safe to share across threads.
+
+    Attributes:
+        text: the formula as written.
+        names: the names it reads, in order of first appearance.
+        tree: the checked syntax tree (for rendering and the reference evaluator).
+    """
+
+    text: str
+    names: tuple[str, ...]
+    tree: ast.Expression = field(repr=False, compare=False)
+    _code: Any = field(repr=False, compare=False, default=None)
+    _vcode: Any = field(repr=False, compare=False, default=None)
+
+    def evaluate(self, values: Mapping[str, float]) -> float:
+        """Evaluate over plain numbers. Raises ZeroDivisionError, ValueError or OverflowError."""
+        result = eval(self._code, _SCALAR_GLOBALS, dict(values))  # noqa: S307 - whitelisted tree, no builtins
+        result = float(result)
+        if not math.isfinite(result):
+            raise OverflowError("result is not a finite number")
+        return result
+
+    def evaluate_array(self, columns: Mapping[str, Any]) -> np.ndarray:
+        """Evaluate over numpy arrays (one row per unit); non-finite rows come back as NaN."""
+        with np.errstate(all="ignore"):
+            cols = {k: np.asarray(v, dtype=float) for k, v in columns.items()}
+            out = np.asarray(eval(self._vcode, _ARRAY_GLOBALS, cols), dtype=float)  # noqa: S307
+        out = np.where(np.isfinite(out), out, np.nan)
+        return out
+
+    def evaluate_reference(self, values: Mapping[str, float]) -> float:
+        """Evaluate with simpleeval (engine operator/function tables). Slow; for cross-checks and baselines."""
+        ev = simpleeval.SimpleEval(
+            operators=SIMPLEEVAL_OPERATORS,
+            functions={k: v[0] for k, v in FUNCTIONS.items()},
+            names=dict(values),
+        )
+        return float(ev.eval(self.text, previously_parsed=self.tree.body))
+
+
+_SCALAR_GLOBALS: dict[str, Any] = {"__builtins__": {}, **{k: v[0] for k, v in FUNCTIONS.items()}}
+_SCALAR_GLOBALS["_pow"] = _safe_pow
+_ARRAY_GLOBALS: dict[str, Any] = {
+    "__builtins__": {},
+    **{k: v[1] for k, v in FUNCTIONS.items()},
+    "_where": np.where,
+    "_and": np.logical_and,
+    "_or": np.logical_or,
+    "_not": np.logical_not,
+    "_pow": np.power,
+}
+
+
+def parse_formula(
+    text: str,
+    names: Iterable[str],
+    *,
+    file: str = "",
+    node_id: str | None = None,
+    path: str = "rumus",
+) -> tuple[Formula | None, list[Problem]]:
+    """Parse and check `text`; names may only be those in `names`.
+
+    Returns the compiled formula (None when refused) and the problems found; never raises for bad input.
+    """
+    allowed = set(names)
+    problems: list[Problem] = []
+
+    def refuse(code: str, pos: int | None = None, **args: Any) -> tuple[None, list[Problem]]:
+        problems.append(
+            Problem(code, "error", file, node_id, path, args, position=pos, formula=text if pos is not None else None)
+        )
+        return None, problems
+
+    if not isinstance(text, str):
+        return refuse("formula-refused", detail="not text")
+    if len(text) > MAX_LENGTH:
+        return refuse("formula-refused", detail=f"longer than {MAX_LENGTH} characters ({len(text)})")
+    for i, ch in enumerate(text):
+        if ord(ch) > 127:
+            return refuse("formula-refused", i, detail=f"non-ASCII character {ch!r} (U+{ord(ch):04X})")
+        if ch in "'\"`;\\@$[]{}":
+            return refuse("formula-refused", i, detail=f"character {ch!r} is not part of the formula language")
+    depth = best = 0
+    for ch in text:
+        depth += ch == "("
+        depth -= ch == ")"
+        best = max(best, depth)
+    if best > MAX_DEPTH:
+        return refuse("formula-refused", detail=f"brackets nested deeper than {MAX_DEPTH}")
+    if not text.strip():
+        return refuse("formula-syntax", detail="empty formula")
+    if "\n" in text.strip() or "\r" in text:
+        return refuse("formula-refused", text.index("\n") if "\n" in text else None, detail="a formula is one line")
+    try:
+        body = simpleeval.SimpleEval.parse(text)
+    except SyntaxError as e:
+        col = (e.offset or 1) - 1 if e.lineno in (None, 1) else None
+        return refuse("formula-syntax", col, detail=e.msg)
+    except (RecursionError, MemoryError, ValueError) as e:
+        return refuse("formula-refused", detail=f"too complex to parse ({type(e).__name__})")
+    if not isinstance(body, ast.Expr):
+        return refuse("formula-refused", getattr(body, "col_offset", 0), detail="only an expression is allowed")
+
+    seen: list[str] = []
+    count = 0
+
+    def check(node: ast.AST, level: int) -> None:
+        nonlocal count
+        count += 1
+        pos = getattr(node, "col_offset", None)
+        if count > MAX_NODES:
+            raise _Refused("formula-refused", pos, {"detail": f"more than {MAX_NODES} parts"})
+        if level > MAX_DEPTH:
+            raise _Refused("formula-refused", pos, {"detail": f"nested deeper than {MAX_DEPTH}"})
+        if isinstance(node, ast.Constant):
+            v = node.value
+            if isinstance(v, bool) or not isinstance(v, int | float):
+                kind = type(v).__name__
+                raise _Refused("formula-refused", pos, {"detail": f"only numbers are allowed, not {kind}"})
+            if not math.isfinite(v) or abs(v) > MAX_CONSTANT:
+                raise _Refused("formula-refused", pos, {"detail": f"number {v!r} is out of range"})
+        elif isinstance(node, ast.Name):
+            if not isinstance(node.ctx, ast.Load):
+                raise _Refused("formula-refused", pos, {"detail": "assignment"})
+            if node.id not in allowed:
+                if node.id in FUNCTIONS:
+                    raise _Refused("formula-refused", pos, {"detail": f"'{node.id}' is a function: call it"})
+                raise _Refused(
+                    "unknown-name", pos, {"name": node.id}, close_matches(node.id, sorted(allowed))
+                )
+            if node.id not in seen:
+                seen.append(node.id)
+        elif isinstance(node, ast.BinOp):
+            if type(node.op) not in BINOPS:
+                raise _Refused("formula-refused", pos, {"detail": f"operator {type(node.op).__name__}"})
+            if isinstance(node.op, ast.Pow):
+                e = node.right
+                sign = 1
+                if isinstance(e, ast.UnaryOp) and isinstance(e.op, ast.USub | ast.UAdd):
+                    sign = -1 if isinstance(e.op, ast.USub) else 1
+                    e = e.operand
+                if not (isinstance(e, ast.Constant) and isinstance(e.value, int | float)) or isinstance(
+                    e.value, bool
+                ):
+                    raise _Refused("formula-refused", pos, {"detail": "the exponent of ** must be a number"})
+                if abs(sign * e.value) > MAX_EXPONENT:
+                    raise _Refused(
+                        "formula-refused", pos, {"detail": f"exponent larger than {MAX_EXPONENT}"}
+                    )
+            check(node.left, level + 1)
+            check(node.right, level + 1)
+        elif isinstance(node, ast.UnaryOp):
+            if type(node.op) not in UNARYOPS:
+                raise _Refused("formula-refused", pos, {"detail": f"operator {type(node.op).__name__}"})
+            check(node.operand, level + 1)
+        elif isinstance(node, ast.Compare):
+            for op in node.ops:
+                if type(op) not in COMPAREOPS:
+                    raise _Refused("formula-refused", pos, {"detail": f"comparison {type(op).__name__}"})
+            check(node.left, level + 1)
+            for c in node.comparators:
+                check(c, level + 1)
+        elif isinstance(node, ast.BoolOp):
+            for v in node.values:
+                check(v, level + 1)
+        elif isinstance(node, ast.IfExp):
+            check(node.test, level + 1)
+            check(node.body, level + 1)
+            check(node.orelse, level + 1)
+        elif isinstance(node, ast.Call):
+            if not isinstance(node.func, ast.Name):
+                raise _Refused("formula-refused", pos, {"detail": "only functions of the table can be called"})
+            fname = node.func.id
+            if fname not in FUNCTIONS:
+                raise _Refused(
+                    "unknown-function",
+                    pos,
+                    {"name": fname, "choices": ", ".join(sorted(FUNCTIONS))},
+                    close_matches(fname, sorted(FUNCTIONS)),
+                )
+            if node.keywords:
+                raise _Refused("formula-refused", pos, {"detail": "named arguments"})
+            _, _, lo, hi = FUNCTIONS[fname]
+            if not lo <= len(node.args) <= hi:
+                raise _Refused(
+                    "formula-refused", pos, {"detail": f"{fname}() takes {lo}..{hi} arguments, got {len(node.args)}"}
+                )
+            for a in node.args:
+                check(a, level + 1)
+        else:
+            what = _NODE_NAMES.get(type(node), type(node).__name__)
+            raise _Refused("formula-refused", pos, {"detail": f"{what} not allowed"})
+
+    try:
+        check(body.value, 0)
+    except _Refused as r:
+        problems.append(
+            Problem(r.code, "error", file, node_id, path, r.args_, position=r.pos, formula=text, suggestions=r.sugg)
+        )
+        return None, problems
+    except RecursionError:
+        return refuse("formula-refused", detail="too deeply nested")
+
+    expr = ast.Expression(body=body.value)
+    code = compile(ast.fix_missing_locations(_ScalarRewriter().visit(_copy(expr))), "<rumus>", "eval")
+    vcode = compile(ast.fix_missing_locations(_ArrayRewriter().visit(_copy(expr))), "<rumus>", "eval")
+    return Formula(text, tuple(seen), expr, code, vcode), problems
+
+
+class _Refused(Exception):
+    def __init__(
+        self, code: str, pos: int | None, args: dict[str, Any], sugg: tuple[str, ...] = ()
+    ) -> None:
+        super().__init__(code)
+        self.code, self.pos, self.args_, self.sugg = code, pos, args, sugg
+
+
+def _copy(tree: ast.Expression) -> ast.Expression:
+    return ast.parse(ast.unparse(tree), mode="eval")
+
+
+class _ScalarRewriter(ast.NodeTransformer):
+    """a ** b -> _pow(a, b), so the exponent bound also holds at run time."""
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        self.generic_visit(node)
+        if isinstance(node.op, ast.Pow):
+            return ast.Call(ast.Name("_pow", ast.Load()), [node.left, node.right], [])
+        return node
+
+
+class _ArrayRewriter(ast.NodeTransformer):
+    """Python's `if`, `and`, `or`, `not` and chained comparisons need scalars; arrays need numpy's."""
+
+    def visit_IfExp(self, node: ast.IfExp) -> ast.AST:
+        self.generic_visit(node)
+        return ast.Call(ast.Name("_where", ast.Load()), [node.test, node.body, node.orelse], [])
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:
+        self.generic_visit(node)
+        fn = "_and" if isinstance(node.op, ast.And) else "_or"
+        out = node.values[0]
+        for v in node.values[1:]:
+            out = ast.Call(ast.Name(fn, ast.Load()), [out, v], [])
+        return out
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.AST:
+        self.generic_visit(node)
+        if isinstance(node.op, ast.Not):
+            return ast.Call(ast.Name("_not", ast.Load()), [node.operand], [])
+        return node
+
+    def visit_Compare(self, node: ast.Compare) -> ast.AST:
+        self.generic_visit(node)
+        if len(node.ops) == 1:
+            return node
+        parts = []
+        left = node.left
+        for op, right in zip(node.ops, node.comparators, strict=True):
+            parts.append(ast.Compare(left, [op], [right]))
+            left = right
+        out: ast.AST = parts[0]
+        for p in parts[1:]:
+            out = ast.Call(ast.Name("_and", ast.Load()), [out, p], [])
+        return out
+
+
+# ---------------------------------------------------------------- units of a formula
+
+
+def formula_unit(formula: Formula, units: Mapping[str, Any]) -> Any:
+    """The pint unit the formula yields given each name's unit; None for a bare number.
+
+    Raises ValueError with a readable reason when the formula adds or compares incompatible units.
+    """
+    return _unit_of(formula.tree.body, units)
+
+
+def _same(units: list[Any], what: str) -> Any:
+    real = [u for u in units if u is not None]
+    if not real:
+        return None
+    first = real[0]
+    for u in real[1:]:
+        if u.dimensionality != first.dimensionality:
+            raise UnitMixError(what, first, u)
+    return first
+
+
+def _unit_of(node: ast.AST, units: Mapping[str, Any]) -> Any:
+    if isinstance(node, ast.Constant):
+        return None
+    if isinstance(node, ast.Name):
+        return units[node.id]
+    if isinstance(node, ast.UnaryOp):
+        inner = _unit_of(node.operand, units)
+        return None if isinstance(node.op, ast.Not) else inner
+    if isinstance(node, ast.BinOp):
+        left, right = _unit_of(node.left, units), _unit_of(node.right, units)
+        if isinstance(node.op, ast.Add | ast.Sub | ast.Mod | ast.FloorDiv):
+            return _same([left, right], "addition or subtraction")
+        if isinstance(node.op, ast.Mult):
+            if left is None or right is None:
+                return left if right is None else right
+            return left * right
+        if isinstance(node.op, ast.Div):
+            if right is None:
+                return left
+            return (1 / right) if left is None else left / right
+        if isinstance(node.op, ast.Pow):
+            exp = ast.literal_eval(node.right)
+            return None if left is None else left**exp
+    if isinstance(node, ast.Compare):
+        _same([_unit_of(node.left, units)] + [_unit_of(c, units) for c in node.comparators], "comparison")
+        return None
+    if isinstance(node, ast.BoolOp):
+        for v in node.values:
+            _unit_of(v, units)
+        return None
+    if isinstance(node, ast.IfExp):
+        _unit_of(node.test, units)
+        return _same([_unit_of(node.body, units), _unit_of(node.orelse, units)], "the two branches of 'if'")
+    if isinstance(node, ast.Call):
+        assert isinstance(node.func, ast.Name)
+        name = node.func.id
+        args = [_unit_of(a, units) for a in node.args]
+        if name == "sqrt":
+            return None if args[0] is None else args[0] ** 0.5
+        if name == "round":
+            return args[0]
+        if name == "clamp":
+            return _same(args, "clamp()")
+        return _same(args, f"{name}()")
+    raise ValueError(f"cannot work out the unit of {type(node).__name__}")

@@ -1,0 +1,164 @@
+"""Lint: warnings about the document's own consistency, and the list of assumptions.
+
+Each rule is a function from a plan to problems, listed in `RULES`; the rules are general (they apply to
+any plan) and never change the plan: the document is scored as signed, and its inconsistencies are shown.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from .errors import Problem
+from .numbers import format_id
+from .periods import AGGREGATIONS, TARGET_FROM_QUARTERS
+
+if TYPE_CHECKING:
+    from .compiler import Node
+    from .plan import Plan
+
+PERCENT_NAME = re.compile(r"^\s*(\w\.\s*)?(persentas|presentas|prosentas)", re.I)
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def _fmt(x: float | None) -> str:
+    return format_id(x, 2)
+
+
+def quarters_vs_year(plan: Plan) -> list[Problem]:
+    """Quarterly targets that do not give the annual target under the node's period semantics."""
+    out = []
+    for n in plan.nodes:
+        if not isinstance(n.target, float):
+            continue
+        qs = [v for v in n.period_targets.values() if v is not None]
+        if not qs:
+            continue
+        how = TARGET_FROM_QUARTERS[n.semantics]
+        last = n.period_targets[plan.periods[-1]]
+        derived = AGGREGATIONS[how][1](qs) if how != "terakhir" else last
+        if derived is not None and _close(derived, n.target):
+            continue
+        fits = []
+        for sem, h in TARGET_FROM_QUARTERS.items():
+            d = AGGREGATIONS[h][1](qs) if h != "terakhir" else last
+            if d is not None and _close(d, n.target) and sem not in fits:
+                fits.append(sem)
+        if fits:
+            fit_id = f"; cocok bila sifat_periode = {', '.join(fits)}"
+        else:
+            fit_id = "; tidak cocok dengan sifat periode mana pun"
+        rule = AGGREGATIONS[how][0]
+        out.append(Problem(
+            "quarters-vs-year", "warning", n.file, n.id, f"{n.path}.target_tw",
+            {"quarters": " / ".join(n.period_targets_text[p] or "-" for p in plan.periods), "annual": n.target_text,
+             "semantics": n.semantics, "derived": f"{rule} = {_fmt(derived)}", "fits": fit_id},
+        ))
+    return out
+
+
+def steps_vs_indicator(plan: Plan) -> list[Problem]:
+    """Child targets (same dimension) that neither add up to the parent's nor each equal it, per quarter."""
+    out = []
+    for n in plan.nodes:
+        kids = [plan.by_id[c] for c in n.children if plan.by_id[c].level == "langkah_aksi"]
+        if not kids or n.unit_obj is None:
+            continue
+        kids = [k for k in kids if k.unit_obj is not None and plan.units.compatible(k.unit_obj, n.unit_obj)]
+        if len(kids) < 1 or n.unit_obj.dimensionless:
+            continue
+        for p in plan.periods:
+            t = n.period_targets[p]
+            vals = [k.period_targets[p] for k in kids]
+            if t is None or all(v is None for v in vals):
+                continue
+            present = [v for v in vals if v is not None]
+            total = sum(present)
+            if _close(total, t) or all(_close(v, t) for v in present):
+                continue
+            detail = " + ".join(f"{k.id} {_fmt(v)}" for k, v in zip(kids, vals, strict=True) if v is not None)
+            out.append(Problem(
+                "steps-vs-indicator", "warning", n.file, n.id, f"{n.path}.target_tw",
+                {"detail": f"{p}: {detail}", "total": _fmt(total), "target": f"{_fmt(t)} ({p})"},
+            ))
+    return out
+
+
+def target_units(plan: Plan) -> list[Problem]:
+    """Targets written with a unit that does not fit the node's unit."""
+    out = []
+    for n in plan.nodes:
+        for key, unit in n.target_units:
+            written = n.target_text if key == "target" else n.period_targets_text.get(
+                plan.periods[int(key[10:-1])] if key.startswith("target_tw[") else "", "")
+            out.append(Problem(
+                "target-unit", "warning", n.file, n.id, f"{n.path}.{key}",
+                {"written": written, "got": unit, "want": n.unit or "-", "value": written},
+            ))
+    return out
+
+
+def name_unit(plan: Plan) -> list[Problem]:
+    """A name that says "Persentase" on a node whose unit is not a percentage."""
+    return [
+        Problem("name-unit", "warning", n.file, n.id, f"{n.path}.satuan", {"unit": n.unit})
+        for n in plan.nodes
+        if PERCENT_NAME.match(n.name) and n.unit != "%"
+    ]
+
+
+def no_target(plan: Plan) -> list[Problem]:
+    """Indicators with neither an annual nor a quarterly target."""
+    return [
+        Problem("no-target", "warning", n.file, n.id, n.path, {})
+        for n in plan.nodes
+        if n.level == "indikator" and n.mode != "group" and n.target is None
+        and all(v is None for v in n.period_targets.values())
+    ]
+
+
+def assumptions(plan: Plan) -> list[Problem]:
+    """Every declared assumption: of nodes, inputs, and the plan's profile."""
+    out = []
+    for n in plan.nodes:
+        for key, reason, basis in n.assumptions:
+            out.append(Problem("assumption", "info", n.file, n.id, f"{n.path}.{key}" if key != "simpul" else n.path,
+                               {"key": key, "reason": reason, "basis": f" [dasar: {basis}]" if basis else ""}))
+    spec = plan.profile.spec
+    pfile = f"profil {spec.id}"
+    for i, b in enumerate(spec.score.bands):
+        if b.assumption:
+            out.append(Problem("assumption", "info", pfile, None, f"nilai.pita[{i}]",
+                               {"key": "pita nilai", "reason": b.assumption, "basis": f" [dasar: {b.source}]" if b.source else ""}))
+    if spec.grades.assumption:
+        out.append(Problem("assumption", "info", pfile, None, "predikat",
+                           {"key": "predikat", "reason": spec.grades.assumption,
+                            "basis": f" [dasar: {spec.grades.source}]" if spec.grades.source else ""}))
+    return out
+
+
+RULES: tuple[Callable[[Plan], list[Problem]], ...] = (
+    quarters_vs_year,
+    steps_vs_indicator,
+    target_units,
+    name_unit,
+    no_target,
+)
+
+
+def lint(plan: Plan) -> list[Problem]:
+    """Run every lint rule, then list the assumptions. Warnings first, in document order."""
+    order = {n.id: i for i, n in enumerate(plan.nodes)}
+    warnings = [p for rule in RULES for p in rule(plan)]
+    warnings.sort(key=lambda p: order.get(p.node_id or "", -1))
+    return warnings + assumptions(plan)
+
+
+def node_of(plan: Plan, problem: Problem) -> Node | None:
+    """The node a problem is about, if any."""
+    return plan.by_id.get(problem.node_id or "")

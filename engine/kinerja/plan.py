@@ -1,0 +1,191 @@
+"""The plan: load a rule folder (load → schema → compile) and score it (evaluate).
+
+`load_plan` collects the problems of every file and raises one `RuleError` with all of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from .compiler import Node, compile_nodes
+from .data import Realisasi, bind, read_realisasi
+from .errors import Problem, RuleError
+from .evaluate import score_plan
+from .loader import read_toml, validate
+from .periods import PERIOD_SETS, Period, parse_period
+from .profile import Profile, find_profile
+from .result import Scorecard
+from .schema import GoalFile, NodeSpec, PlanFile, PlanMeta
+from .units import Units
+
+PLAN_FILE = "rencana.toml"
+
+
+class Plan:
+    """A compiled plan. Immutable after loading and safe to score from many threads.
+
+    Attributes:
+        meta: the plan's identity (`[rencana]`).
+        nodes: every node in document order.
+        periods: the plan's periods ("TW1".."TW4" or "B01".."B12").
+        profile: the plan's scoring profile.
+        units: the plan's unit registry.
+        content_hash: sha256 over every rule file, the unit definitions and the profile.
+        folder: where the plan was loaded from.
+    """
+
+    def __init__(
+        self, meta: PlanMeta, nodes: list[Node], order: list[str], profile: Profile, units: Units,
+        content_hash: str, folder: Path,
+    ) -> None:
+        self.meta = meta
+        self.nodes: tuple[Node, ...] = tuple(nodes)
+        self.order: tuple[str, ...] = tuple(order)
+        self.by_id: dict[str, Node] = {n.id: n for n in nodes}
+        self.profile = profile
+        self.units = units
+        self.content_hash = content_hash
+        self.folder = folder
+        self.periods: tuple[str, ...] = PERIOD_SETS[meta.periods]
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    @property
+    def language(self) -> str:
+        return self.meta.language
+
+    def node(self, node_id: str) -> Node:
+        """The node with this id. Raises KeyError."""
+        return self.by_id[node_id]
+
+    def __repr__(self) -> str:
+        return f"<Plan {self.id}: {len(self.nodes)} nodes>"
+
+    def period(self, text: str) -> Period:
+        """Parse a period ("TW2", "sd-TW2", "2025"). Raises ValueError listing the choices."""
+        return parse_period(text, self.periods, self.meta.year)
+
+    def check(self) -> list[Problem]:
+        """Lint warnings about the document's own consistency, and every assumption (severity "info")."""
+        from .lint import lint
+
+        return lint(self)
+
+    def score(self, data: Any, period: str) -> Scorecard:
+        """Score every node for `period` ("TW1".."TW4", "sd-TW2", or the year, e.g. "2025").
+
+        Args:
+            data: a `Realisasi`, a path to a data file, or a mapping (see `read_realisasi`).
+
+        Raises:
+            ValueError: unknown period. Bad data rows do not raise: they are listed in `Scorecard.problems`.
+        """
+        p = self.period(period)
+        realisasi = data if isinstance(data, Realisasi) else read_realisasi(data)
+        values, problems = bind(self, realisasi)
+        results = score_plan(self, values, p)
+        return Scorecard(self, p.label, results, tuple(problems))
+
+    @cached_property
+    def assumptions(self) -> list[Problem]:
+        """Every assumption declared in the rules and in the profile, as info problems."""
+        from .lint import assumptions
+
+        return assumptions(self)
+
+
+def load_plan(path: str | Path) -> Plan:
+    """Load and compile a plan folder (with rencana.toml) — or a single goal file next to it.
+
+    Raises:
+        RuleError: with every problem found in every file (errors only; warnings come from `Plan.check`).
+    """
+    folder = Path(path)
+    if folder.is_file():
+        folder = folder.parent
+    problems: list[Problem] = []
+    digest = hashlib.sha256()
+    plan_path = folder / PLAN_FILE
+    if not plan_path.is_file():
+        raise RuleError([Problem("plan-missing", file=str(folder))])
+    raw, probs = read_toml(plan_path, _display(plan_path))
+    problems.extend(probs)
+    meta: PlanMeta | None = None
+    if raw is not None:
+        pf, probs = validate(PlanFile, raw, _display(plan_path))
+        problems.extend(probs)
+        meta = pf.plan if pf else None
+    lang = meta.language if meta and meta.language in ("id", "en") else "id"
+    if meta is not None:
+        if meta.periods not in PERIOD_SETS:
+            problems.append(Problem("unknown-choice", "error", _display(plan_path), None, "rencana.periode",
+                                    {"value": meta.periods, "key": "periode", "choices": ", ".join(PERIOD_SETS)}))
+        if meta.language not in ("id", "en"):
+            problems.append(Problem("unknown-choice", "error", _display(plan_path), None, "rencana.bahasa",
+                                    {"value": meta.language, "key": "bahasa", "choices": "id, en"}))
+    files: list[tuple[str, list[NodeSpec]]] = []
+    for f in sorted(folder.glob("*.toml")):
+        if f.name == PLAN_FILE:
+            continue
+        display = _display(f)
+        digest.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+        data, probs = read_toml(f, display)
+        problems.extend(probs)
+        if data is None:
+            continue
+        gf, probs = validate(GoalFile, data, display)
+        problems.extend(probs)
+        if gf is not None:
+            files.append((display, list(gf.goals)))
+    digest.update(plan_path.read_bytes())
+    extra = ""
+    if meta is not None and meta.units_file:
+        up = folder / meta.units_file
+        if up.is_file():
+            extra = up.read_text(encoding="utf-8")
+        else:
+            problems.append(Problem("file-missing", file=_display(plan_path), path="rencana.satuan", args={"detail": str(up)}))
+    elif (folder / "satuan.txt").is_file():
+        extra = (folder / "satuan.txt").read_text(encoding="utf-8")
+    try:
+        units = Units(extra)
+    except Exception as e:  # pint reports definition errors with several types
+        problems.append(Problem("wrong-type", file=_display(folder / "satuan.txt"), args={"key": "satuan", "detail": str(e)}))
+        units = Units()
+    digest.update(units.digest.encode())
+    if meta is None or any(p.severity == "error" for p in problems) and not files:
+        raise RuleError(problems, lang)
+    profile, probs = find_profile(meta.profile, (folder / "profil",))
+    problems.extend(Problem(**{**p.__dict__, "file": p.file or _display(plan_path)}) for p in probs)
+    if profile is None:
+        raise RuleError(problems, lang)
+    digest.update(profile.spec.model_dump_json().encode())
+    nodes, order, probs = compile_nodes(files, units, profile, PERIOD_SETS.get(meta.periods, PERIOD_SETS["triwulan"]))
+    problems.extend(probs)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise RuleError(errors, lang)
+    return Plan(meta, nodes, order, profile, units, digest.hexdigest(), folder)
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def score(plan: Plan | str | Path, data: Any, period: str) -> Scorecard:
+    """Convenience: load (if needed) and score in one call."""
+    p = plan if isinstance(plan, Plan) else load_plan(plan)
+    return p.score(data, period)
+
+
+def _mapping(data: Mapping[str, Any]) -> Realisasi:
+    return read_realisasi(data)

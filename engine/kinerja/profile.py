@@ -1,0 +1,323 @@
+"""Compile phase, scoring profiles: capaian formulas per polarity, range rule, cap and floor, rounding,
+capaian → nilai bands and the predicate scale — all read from TOML, compiled once into a `Profile`.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem, RuleError, close_matches
+from .formula import Formula, parse_formula
+from .loader import read_toml, validate
+from .numbers import round_half_up, truncate
+from .schema import OVERRIDABLE, AchievementRules, Band, ProfileFile, ProfileSpec, RoundingRules
+
+POLARITIES = {"positif": "positive", "positive": "positive", "negatif": "negative", "negative": "negative"}
+NEGATIVE_METHODS = {"standar": "standard", "standard": "standard", "invers": "inverse", "inverse": "inverse"}
+ROUNDING_MODES = {"setengah_ke_atas": round_half_up, "half-up": round_half_up, "potong": truncate, "truncate": truncate}
+RANGE_RULES = ("batas_terdekat",)
+
+
+class ScoringError(ValueError):
+    """A capaian or nilai cannot be computed (zero target, no band...); the node gets status 'error'."""
+
+
+@dataclass(frozen=True)
+class CompiledBand:
+    spec: Band
+    formula: Formula
+
+    def contains(self, c: float) -> bool:
+        s = self.spec
+        return (
+            (s.above is None or c > s.above)
+            and (s.at_least is None or c >= s.at_least)
+            and (s.below is None or c < s.below)
+            and (s.at_most is None or c <= s.at_most)
+            and (s.equals is None or c == s.equals)
+        )
+
+    def describe(self) -> str:
+        s = self.spec
+        parts = []
+        if s.above is not None:
+            parts.append(f"C > {s.above:g}")
+        if s.at_least is not None:
+            parts.append(f"C ≥ {s.at_least:g}")
+        if s.below is not None:
+            parts.append(f"C < {s.below:g}")
+        if s.at_most is not None:
+            parts.append(f"C ≤ {s.at_most:g}")
+        if s.equals is not None:
+            parts.append(f"C = {s.equals:g}")
+        return " dan ".join(parts) or "semua C"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A compiled scoring profile. Immutable; `with_overrides` returns a new one for a node's `penilaian`."""
+
+    spec: ProfileSpec
+    positive: Formula = field(repr=False)
+    negative: Formula = field(repr=False)
+    negative_inverse: Formula = field(repr=False)
+    bands: tuple[CompiledBand, ...] = field(repr=False)
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    # ------------------------------------------------------------ capaian
+    def achievement(
+        self,
+        target: float | tuple[float, float],
+        actual: float,
+        polarity: str = "positive",
+        method: str | None = None,
+        rounding: str | None = None,
+    ) -> float:
+        """Capaian (%) of `actual` against `target` (a number or a (low, high) range).
+
+        Args:
+            polarity: "positive"/"positif" (higher is better) or "negative"/"negatif".
+            method: None (the profile's), "standard"/"standar" or "inverse"/"invers" (T / R) for negative.
+            rounding: None (the profile's) or "half-up:N" / "truncate:N".
+
+        Raises:
+            ScoringError: zero target (or zero realisasi with the inverse method), or unknown options.
+        """
+        return self.achievement_traced(target, actual, polarity, method, rounding)[0]
+
+    def achievement_traced(
+        self,
+        target: float | tuple[float, float],
+        actual: float,
+        polarity: str = "positive",
+        method: str | None = None,
+        rounding: str | None = None,
+    ) -> tuple[float, list[dict[str, Any]]]:
+        """`achievement` plus the trace steps that explain it."""
+        steps: list[dict[str, Any]] = []
+        pol = POLARITIES.get(polarity)
+        if pol is None:
+            raise ScoringError(f"unknown polarity '{polarity}'; choices: positif, negatif")
+        meth = NEGATIVE_METHODS.get(method or self.spec.achievement.negative_method)
+        if meth is None:
+            raise ScoringError(f"unknown method '{method}'; choices: standar, invers")
+        rnd, decimals = self._rounding(rounding)
+        if self.spec.rounding.actual_first:
+            actual = rnd(actual, decimals)
+            steps.append({"step": "round_actual", "value": actual, "decimals": decimals})
+        if isinstance(target, tuple | list):
+            low, high = float(target[0]), float(target[1])
+            if low > high:
+                low, high = high, low
+            if low <= actual <= high:
+                steps.append({"step": "range", "rule": "inside the range → 100", "range": [low, high]})
+                return 100.0, steps
+            t = low if actual < low else high
+            steps.append({"step": "range", "rule": "outside the range → nearest bound", "range": [low, high], "T": t})
+        else:
+            t = float(target)
+        if pol == "positive":
+            f = self.positive
+        elif meth == "inverse":
+            f = self.negative_inverse
+        else:
+            f = self.negative
+        try:
+            c = f.evaluate({"R": actual, "T": t})
+        except ZeroDivisionError:
+            raise ScoringError("division by zero (target or realisasi is 0)") from None
+        steps.append({"step": "achievement", "formula": f.text, "R": actual, "T": t, "value": c, "polarity": pol})
+        a = self.spec.achievement
+        if a.cap is not None and c > a.cap:
+            steps.append({"step": "cap", "limit": a.cap, "before": c})
+            c = a.cap
+        if a.floor is not None and c < a.floor:
+            steps.append({"step": "floor", "limit": a.floor, "before": c})
+            c = a.floor
+        rounded = rnd(c, decimals)
+        if rounded != c:
+            steps.append({"step": "round", "mode": rnd.__name__, "decimals": decimals, "before": c})
+        return rounded, steps
+
+    def _rounding(self, rounding: str | None) -> tuple[Any, int]:
+        if rounding is None:
+            mode, decimals = self.spec.rounding.mode, self.spec.rounding.decimals
+        else:
+            mode, _, d = rounding.partition(":")
+            try:
+                decimals = int(d or 2)
+            except ValueError:
+                raise ScoringError(f"bad rounding '{rounding}'; use half-up:N or truncate:N") from None
+        fn = ROUNDING_MODES.get(mode)
+        if fn is None:
+            raise ScoringError(f"unknown rounding '{mode}'; choices: {', '.join(ROUNDING_MODES)}")
+        return fn, decimals
+
+    # ------------------------------------------------------------ nilai and predikat
+    def score(self, achievement: float, max_target: bool = False) -> float | None:
+        """Nilai for a capaian, from the bands; None when the profile has no bands.
+
+        Raises ScoringError when the capaian falls in no band.
+        """
+        return self.score_traced(achievement, max_target)[0]
+
+    def score_traced(self, achievement: float, max_target: bool = False) -> tuple[float | None, list[dict[str, Any]]]:
+        """`score` plus the trace steps that explain it."""
+        if not self.bands:
+            return None, []
+        steps: list[dict[str, Any]] = []
+        c = achievement
+        rb = self.spec.rounding.before_bands
+        if rb is not None:
+            c = round_half_up(c, rb)
+            if c != achievement:
+                steps.append({"step": "round_before_bands", "decimals": rb, "before": achievement, "value": c})
+        mts = self.spec.score.max_target_score
+        if max_target and mts is not None and c == 100:
+            steps.append({"step": "max_target", "value": mts})
+            return mts, steps
+        for band in self.bands:
+            if band.contains(c):
+                v = band.formula.evaluate({"C": c})
+                v = round_half_up(v, self.spec.rounding.decimals)
+                steps.append({"step": "band", "band": band.describe(), "formula": band.formula.text, "C": c, "value": v})
+                return v, steps
+        raise ScoringError(f"capaian {c:g} falls in no band of profile '{self.id}'")
+
+    def grade(self, value: float | None, lang: str = "id") -> str | None:
+        """The predicate for a nilai (or capaian, per the profile's `predikat.dari`)."""
+        if value is None:
+            return None
+        for step in self.spec.grades.steps:
+            if value >= step.at_least:
+                return step.grade_en if lang == "en" and step.grade_en else step.grade
+        return None
+
+    def with_overrides(self, overrides: dict[str, Any], display: str = "", node_id: str | None = None) -> tuple[Profile, list[Problem]]:
+        """A copy with a node's `penilaian` keys applied (flat keys of [profil.capaian] / [profil.pembulatan])."""
+        problems: list[Problem] = []
+        updates: dict[str, dict[str, Any]] = {"capaian": {}, "pembulatan": {}}
+        allowed = {}
+        for section, model in OVERRIDABLE.items():
+            for name, f in model.model_fields.items():
+                allowed[f.alias or name] = section
+        for key, value in overrides.items():
+            if key not in allowed:
+                problems.append(
+                    Problem("unknown-key", "error", display, node_id, f"penilaian.{key}", {"key": key},
+                            suggestions=close_matches(key, allowed))
+                )
+                continue
+            updates[allowed[key]][key] = value
+        if problems:
+            return self, problems
+        ach = self.spec.achievement.model_dump(by_alias=True) | updates["capaian"]
+        rnd = self.spec.rounding.model_dump(by_alias=True) | updates["pembulatan"]
+        data = self.spec.model_dump(by_alias=True)
+        data["capaian"], data["pembulatan"] = ach, rnd
+        spec, problems = validate(ProfileSpec, data, display)
+        if spec is None:
+            return self, [p.__class__(**{**p.__dict__, "node_id": node_id, "path": "penilaian." + p.path}) for p in problems]
+        return compile_profile(spec, display)
+
+
+def compile_profile(spec: ProfileSpec, display: str = "") -> tuple[Profile, list[Problem]]:
+    """Compile a profile spec; problems for bad formulas or choices."""
+    problems: list[Problem] = []
+    a: AchievementRules = spec.achievement
+    r: RoundingRules = spec.rounding
+
+    def f(text: str, names: list[str], path: str) -> Formula:
+        compiled, probs = parse_formula(text, names, file=display, node_id=spec.id, path=path)
+        problems.extend(probs)
+        return compiled or parse_formula("0", [])[0]  # type: ignore[return-value]
+
+    pos = f(a.positive, ["R", "T"], "capaian.positif")
+    neg = f(a.negative, ["R", "T"], "capaian.negatif")
+    inv = f(a.negative_inverse, ["R", "T"], "capaian.negatif_invers")
+    for key, value, choices in (
+        ("capaian.metode_negatif", a.negative_method, NEGATIVE_METHODS),
+        ("capaian.rentang", a.range_rule, RANGE_RULES),
+        ("pembulatan.mode", r.mode, ROUNDING_MODES),
+    ):
+        if value not in choices:
+            problems.append(
+                Problem("unknown-choice", "error", display, spec.id, key,
+                        {"value": value, "key": key, "choices": ", ".join(choices)}, suggestions=close_matches(value, choices))
+            )
+    bands = tuple(
+        CompiledBand(b, f(b.formula, ["C"], f"nilai.pita[{i}].rumus")) for i, b in enumerate(spec.score.bands)
+    )
+    return Profile(spec, pos, neg, inv, bands), problems
+
+
+def _builtin_dir() -> Any:
+    return resources.files("kinerja").joinpath("data").joinpath("profil")
+
+
+def builtin_profiles() -> list[str]:
+    """Names of the profiles shipped with the engine."""
+    return sorted(p.name[:-5] for p in _builtin_dir().iterdir() if p.name.endswith(".toml"))
+
+
+@functools.lru_cache(maxsize=32)
+def _load_cached(path: str, display: str) -> tuple[Profile | None, tuple[Problem, ...]]:
+    data, problems = read_toml(Path(path), display)
+    if data is None:
+        return None, tuple(problems)
+    spec_file, problems = validate(ProfileFile, data, display)
+    if spec_file is None:
+        return None, tuple(problems)
+    profile, problems = compile_profile(spec_file.profile, display)
+    return (profile if not problems else None), tuple(problems)
+
+
+def find_profile(name: str, search: tuple[Path, ...] = ()) -> tuple[Profile | None, list[Problem]]:
+    """Find a profile by name in the given folders (a plan's `profil/`), then among the built-ins."""
+    for folder in search:
+        p = folder / f"{name}.toml"
+        if p.is_file():
+            prof, probs = _load_cached(str(p), str(p))
+            return prof, list(probs)
+    builtin = _builtin_dir().joinpath(f"{name}.toml")
+    if builtin.is_file():
+        prof, probs = _load_cached(str(builtin), f"<kinerja>/profil/{name}.toml")
+        return prof, list(probs)
+    choices = builtin_profiles() + [p.name[:-5] for d in search if d.is_dir() for p in d.glob("*.toml")]
+    return None, [Problem("unknown-profile", "error", "", None, "profil", {"name": name}, suggestions=close_matches(name, choices))]
+
+
+def load_profile(name: str = "permenpanrb-8-2021") -> Profile:
+    """Load a scoring profile: a built-in name (e.g. "permenpanrb-8-2021") or a path to a TOML file.
+
+    Raises:
+        RuleError: the profile does not exist or is invalid.
+    """
+    path = Path(name)
+    if path.suffix == ".toml" and path.is_file():
+        prof, probs = _load_cached(str(path.resolve()), str(path))
+        problems = list(probs)
+    else:
+        prof, problems = find_profile(name)
+    if prof is None:
+        raise RuleError(problems)
+    return prof
+
+
+def achievement(
+    target: float | tuple[float, float],
+    actual: float,
+    polarity: str = "positive",
+    method: str | None = None,
+    rounding: str | None = None,
+    profile: str = "permenpanrb-8-2021",
+) -> float:
+    """Capaian (%) under a profile (default PermenPANRB 8/2021). See `Profile.achievement`."""
+    return load_profile(profile).achievement(target, actual, polarity, method, rounding)

@@ -1,0 +1,83 @@
+"""Report phase: everything the command line shows or writes from a plan and its scorecards.
+
+`ScoreReport` gathers one scorecard (the requested period) with, for charts and per-quarter sheets, the
+scorecard of each quarter; `render(report, fmt)` dispatches to the renderer of a format. Catalogue,
+diff, template and explain have their own modules. Labels are in `labels` (Indonesian and English).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from .labels import t
+from .tables import Row, build_rows, render_csv, render_json, render_md
+
+
+@dataclass
+class ScoreReport:
+    """What a score report is made of.
+
+    Attributes:
+        plan: the loaded plan.
+        card: the scorecard of the requested period.
+        lang: "id" or "en".
+        data_files: the realisasi files read, as given.
+        problems: data problems (refused rows of the files, and the scorecard's own).
+        quarters: period -> scorecard for each quarter (charts, per-quarter sheets); may be empty.
+        generated: when the report was made (display text), or None.
+    """
+
+    plan: Any
+    card: Any
+    lang: str = "id"
+    data_files: tuple[str, ...] = ()
+    problems: tuple[Any, ...] = ()
+    quarters: dict[str, Any] = field(default_factory=dict)
+    generated: str | None = None
+
+    @cached_property
+    def rows(self) -> list[Row]:
+        """The requested period's rows in document order."""
+        return build_rows(self.plan, self.card)
+
+
+def _html(report: ScoreReport) -> str:
+    from .html import render_html
+
+    return render_html(report)
+
+
+def _xlsx(report: ScoreReport) -> bytes:
+    from .xlsx import render_xlsx
+
+    return render_xlsx(report)
+
+
+# format -> renderer; text renderers return str, binary ones bytes.
+RENDERERS: dict[str, Callable[[ScoreReport], str | bytes]] = {
+    "json": render_json,
+    "csv": render_csv,
+    "md": render_md,
+    "html": _html,
+    "xlsx": _xlsx,
+}
+# formats whose report shows every quarter (charts, one sheet per quarter)
+NEEDS_QUARTERS = frozenset({"html", "xlsx"})
+
+
+def render(report: ScoreReport, fmt: str) -> str | bytes:
+    """Render `report` in format `fmt` (a key of RENDERERS).
+
+    Raises:
+        ValueError: unknown format (the message lists the choices).
+    """
+    fn = RENDERERS.get(fmt)
+    if fn is None:
+        raise ValueError(t("bad_format", report.lang, fmt=fmt, choices=", ".join(RENDERERS)))
+    return fn(report)
+
+
+__all__ = ["NEEDS_QUARTERS", "RENDERERS", "Row", "ScoreReport", "render", "t"]

@@ -1,0 +1,241 @@
+"""Report phase, tables: a scorecard flattened into rows, and the plain outputs built from them
+(terminal table, CSV, Markdown, JSON).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .fmt import number, percent, plain_number, with_unit
+from .labels import level_label, t
+
+# Grade colours by the grade's wording (both languages); a profile with other words gets no colour.
+GRADE_STYLES: dict[str, tuple[str, str]] = {
+    # grade (lowercase) -> (rich style, CSS class)
+    "sangat baik": ("bold green", "g-sb"),
+    "very good": ("bold green", "g-sb"),
+    "baik": ("green", "g-b"),
+    "good": ("green", "g-b"),
+    "cukup": ("yellow", "g-c"),
+    "fair": ("yellow", "g-c"),
+    "kurang": ("red", "g-k"),
+    "poor": ("red", "g-k"),
+    "sangat kurang": ("bold red", "g-sk"),
+    "very poor": ("bold red", "g-sk"),
+}
+STATUS_STYLES = {"scored": "", "no_data": "dim", "no_target": "dim", "error": "bold magenta"}
+
+
+def grade_style(grade: str | None) -> tuple[str, str]:
+    """(rich style, CSS class) for a predicate; empty strings when unknown."""
+    if not grade:
+        return "", ""
+    return GRADE_STYLES.get(grade.strip().lower(), ("", ""))
+
+
+@dataclass(frozen=True)
+class Row:
+    """One node with its result, ready to display (raw values; formatting is the renderer's job)."""
+
+    id: str
+    level: str
+    depth: int
+    number: str
+    name: str
+    unit: str
+    target: Any
+    actual: float | None
+    achievement: float | None
+    score: float | None
+    grade: str | None
+    status: str
+    reason: str
+    remarks: str
+    owner: str
+    kind: str | None = None
+    trace: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _s(x: Any) -> str:
+    return "" if x is None else str(x)
+
+
+def build_rows(plan: Any, card: Any) -> list[Row]:
+    """One Row per result of `card`, in document order."""
+    out = []
+    for r in card:
+        node = plan.node(r.node_id)
+        tgt = r.target if r.target is not None else None
+        out.append(
+            Row(
+                id=node.id,
+                level=node.level,
+                depth=int(getattr(node, "depth", 0) or 0),
+                number=_s(node.number),
+                name=node.name,
+                unit=_s(getattr(r, "unit", None) or node.unit),
+                target=tgt,
+                actual=r.actual,
+                achievement=r.achievement,
+                score=r.score,
+                grade=r.grade,
+                status=r.status,
+                reason=_s(r.reason),
+                remarks=_s(node.remarks),
+                owner=_s(node.owner),
+                kind=getattr(node, "kind", None),
+                trace=list(r.trace or []),
+            )
+        )
+    return out
+
+
+def iter_rows(plan: Any, card: Any) -> Iterator[Row]:
+    """`build_rows` as an iterator."""
+    yield from build_rows(plan, card)
+
+
+def counts(rows: list[Row]) -> dict[str, int]:
+    """How many rows per status (every status key present)."""
+    c = Counter(r.status for r in rows)
+    return {k: c.get(k, 0) for k in ("scored", "no_data", "no_target", "error")}
+
+
+def note(row: Row, lang: str) -> str:
+    """What the Keterangan column shows: the reason a row is not scored, else the node's remarks."""
+    if row.status != "scored":
+        label = t(row.status, lang)
+        return f"{label}: {row.reason}" if row.reason else label
+    return row.remarks
+
+
+# ------------------------------------------------------------------ terminal
+
+
+def rich_table(report: Any) -> Any:
+    """A rich Table of the report's scorecard, predicates coloured."""
+    from rich.table import Table
+    from rich.text import Text
+
+    lang = report.lang
+    plan = report.plan
+    table = Table(
+        title=f"{t('report_title', lang)} — {plan.meta.name} — {report.card.period}",
+        title_justify="left",
+        show_lines=False,
+        header_style="bold",
+        expand=False,
+    )
+    table.add_column(t("no", lang), no_wrap=True)
+    table.add_column(t("name", lang), ratio=3, min_width=30)
+    table.add_column(t("unit", lang), no_wrap=True)
+    table.add_column(t("target", lang), justify="right", no_wrap=True)
+    table.add_column(t("actual", lang), justify="right", no_wrap=True)
+    table.add_column(t("achievement", lang), justify="right", no_wrap=True)
+    table.add_column(t("score", lang), justify="right", no_wrap=True)
+    table.add_column(t("grade", lang), no_wrap=True)
+    table.add_column(t("remarks", lang), ratio=2, min_width=12)
+    for row in report.rows:
+        style = "bold" if row.level == "sasaran" else ("" if row.level == "indikator" else "dim")
+        name = Text("  " * row.depth + row.name, style=style)
+        gstyle, _ = grade_style(row.grade)
+        status_style = STATUS_STYLES.get(row.status, "")
+        table.add_row(
+            row.number,
+            name,
+            row.unit,
+            number(row.target, lang),
+            number(row.actual, lang),
+            percent(row.achievement, lang),
+            number(row.score, lang),
+            Text(row.grade or "", style=gstyle),
+            Text(note(row, lang), style=status_style),
+        )
+    return table
+
+
+# ------------------------------------------------------------------ CSV, Markdown, JSON
+
+CSV_COLUMNS = ("id", "nomor", "tingkat", "nama", "satuan", "periode", "target", "realisasi", "capaian", "nilai",
+               "predikat", "status", "alasan")
+
+
+def render_csv(report: Any) -> str:
+    """The scorecard as CSV: `;` and decimal comma (Indonesian spreadsheets) or `,` and point for English."""
+    lang = report.lang
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=";" if lang != "en" else ",", lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    for r in report.rows:
+        w.writerow([
+            r.id, r.number, r.level, r.name, r.unit, report.card.period,
+            plain_number(r.target, lang), plain_number(r.actual, lang), plain_number(r.achievement, lang),
+            plain_number(r.score, lang), r.grade or "", r.status, r.reason,
+        ])
+    return buf.getvalue()
+
+
+def _md(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def render_md(report: Any) -> str:
+    """The scorecard as a Markdown document: header block, counts, one table, data problems."""
+    lang = report.lang
+    plan = report.plan
+    m = plan.meta
+    lines = [f"# {t('report_title', lang)}: {_md(m.name)}", ""]
+    lines += [f"- {t('period', lang)}: **{report.card.period}**"]
+    if getattr(m, "unit_name", None):
+        lines.append(f"- {t('unit_name', lang)}: {_md(m.unit_name)}")
+    lines.append(f"- {t('plan', lang)}: `{plan.id}` ({t('content_hash', lang)} `{str(plan.content_hash)[:16]}…`)")
+    if report.data_files:
+        lines.append(f"- {t('data_files', lang)}: " + ", ".join(f"`{f}`" for f in report.data_files))
+    lines += ["", t("counts", lang, **counts(report.rows)), ""]
+    head = ["no", "name", "unit", "target", "actual", "achievement", "score", "grade", "remarks"]
+    lines.append("| " + " | ".join(t(h, lang) for h in head) + " |")
+    lines.append("|" + "|".join(["---", "---", "---", "--:", "--:", "--:", "--:", "---", "---"]) + "|")
+    for r in report.rows:
+        name = _md(r.name)
+        if r.level == "sasaran":
+            name = f"**{name}**"
+        elif r.level == "langkah_aksi":
+            name = f"*{name}*"
+        name = "&nbsp;&nbsp;" * r.depth + name
+        lines.append("| " + " | ".join([
+            _md(r.number), name, _md(r.unit), number(r.target, lang), number(r.actual, lang),
+            percent(r.achievement, lang), number(r.score, lang), _md(r.grade or ""), _md(note(r, lang)),
+        ]) + " |")
+    if report.problems:
+        lines += ["", f"## {t('data_problems', lang)}", ""]
+        lines += [f"- {_md(p.render(lang))}" for p in report.problems]
+    return "\n".join(lines) + "\n"
+
+
+def render_json(report: Any) -> str:
+    """The scorecard's own `to_dict()`, with the plan's identity and the data problems beside it."""
+    plan = report.plan
+    m = plan.meta
+    doc = {
+        "plan": {"id": plan.id, "name": m.name, "year": m.year, "content_hash": plan.content_hash},
+        "period": report.card.period,
+        "language": report.lang,
+        "data_files": list(report.data_files),
+        "scorecard": report.card.to_dict(),
+        "data_problems": [p.to_dict(report.lang) for p in report.problems],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+def level_name(level: str, lang: str) -> str:
+    """Re-exported for templates."""
+    return level_label(level, lang)
+
+
+__all__ = ["Row", "build_rows", "counts", "note", "render_csv", "render_md", "render_json", "rich_table", "with_unit"]

@@ -1,0 +1,82 @@
+"""Report phase, input template: the empty realisasi sheet for a period (CSV with `;`, or XLSX), in the
+columns of docs/format-aturan.md §9 plus `nama` and `target` for the person filling it in. The data
+reader ignores those two columns, so a filled template is read back by `score` unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from .fmt import number
+
+COLUMNS = ("id", "nama", "satuan", "target", "periode", "realisasi", "keterangan")
+
+
+@dataclass(frozen=True)
+class TemplateRow:
+    """One line to fill in: a node (or a formula input `node.input`) in one period."""
+
+    id: str
+    name: str
+    unit: str
+    target: str
+    period: str
+    level: str
+    note: str = ""
+
+
+def periods_for(plan: Any, period: str) -> list[str]:
+    """The quarters a template for `period` asks for: "TW3" → [TW3]; "sd-TW2" → [TW1, TW2]; the year → all.
+
+    Raises:
+        ValueError: `period` is none of those.
+    """
+    periods = list(plan.periods)
+    if period in periods:
+        return [period]
+    if period.startswith("sd-") and period[3:] in periods:
+        return periods[: periods.index(period[3:]) + 1]
+    if period == str(plan.meta.year):
+        return periods
+    raise ValueError(period)
+
+
+def is_computed(node: Any) -> bool:
+    """True when the node's realisasi comes from a formula, ratio or index rather than from the data."""
+    return bool(getattr(node, "formula_text", None)) or getattr(node, "kind", None) in ("indeks", "rasio", "rumus")
+
+
+def template_rows(plan: Any, period: str, lang: str = "id") -> list[TemplateRow]:
+    """The rows of the input sheet: every reported node with a target in the period, and every formula
+    input without a fixed value, in document order."""
+    out: list[TemplateRow] = []
+    for p in periods_for(plan, period):
+        for node in plan.nodes:
+            if is_computed(node):
+                for name, spec in (node.inputs or {}).items():
+                    spec = spec or {}
+                    if spec.get("value") is not None:
+                        continue
+                    out.append(TemplateRow(f"{node.id}.{name}", f"{node.name} — {name}", str(spec.get("unit") or ""),
+                                           "", p, node.level))
+                continue
+            written = (node.period_targets_text or {}).get(p) or ""
+            value = (node.period_targets or {}).get(p)
+            if value is None and node.target is None:
+                continue
+            tgt = written.strip() or (number(value, lang) if value is not None else "")
+            out.append(TemplateRow(node.id, node.name, node.unit or "", tgt, p, node.level))
+    return out
+
+
+def render_template_csv(rows: list[TemplateRow]) -> str:
+    """The template as CSV with `;` (Indonesian spreadsheet convention)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=";", lineterminator="\n")
+    w.writerow(COLUMNS)
+    for r in rows:
+        w.writerow([r.id, r.name, r.unit, r.target, r.period, "", r.note])
+    return buf.getvalue()
