@@ -33,7 +33,12 @@ def test_golden(case: str, at_root: Path, update_golden: bool) -> None:
     try:
         plan = kinerja.load_plan(rules)
     except kinerja.RuleError as e:
-        got = "\n".join(p.render("id") for p in e.problems) + "\n--- en ---\n" + "\n".join(p.render("en") for p in e.problems) + "\n"
+        got = (
+            "\n".join(p.render("id") for p in e.problems)
+            + "\n--- en ---\n"
+            + "\n".join(p.render("en") for p in e.problems)
+            + "\n"
+        )
         if update_golden:
             expected_problems.write_text(got, encoding="utf-8")
         assert expected_problems.is_file(), f"{case}: the plan failed to load:\n{e}"

@@ -7,11 +7,22 @@ import pytest
 from kinerja.numbers import NumberFormatError, format_id, parse_written
 
 
-@pytest.mark.parametrize("text,value,unit", [
-    ("59,73%", 59.73, "persen"), ("2.608 Giat", 2608.0, "Giat"), ("16, 67 %", 16.67, "persen"),
-    ("0,3 jam", 0.3, "jam"), ("66.67 %", 66.67, "persen"), ("1.234,5", 1234.5, None), ("84 \nPers", 84.0, "Pers"),
-    ("855.830.897.000", 855830897000.0, None), (12, 12.0, None), ("-", None, None), ("", None, None),
-])
+@pytest.mark.parametrize(
+    "text,value,unit",
+    [
+        ("59,73%", 59.73, "persen"),
+        ("2.608 Giat", 2608.0, "Giat"),
+        ("16, 67 %", 16.67, "persen"),
+        ("0,3 jam", 0.3, "jam"),
+        ("66.67 %", 66.67, "persen"),
+        ("1.234,5", 1234.5, None),
+        ("84 \nPers", 84.0, "Pers"),
+        ("855.830.897.000", 855830897000.0, None),
+        (12, 12.0, None),
+        ("-", None, None),
+        ("", None, None),
+    ],
+)
 def test_document_figures(text: object, value: float | None, unit: str | None) -> None:
     w = parse_written(text)
     assert w.value == value

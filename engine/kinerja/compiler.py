@@ -23,7 +23,9 @@ from .schema import NodeSpec
 from .units import Units
 
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-RESERVED = frozenset({"R", "T", "C", "and", "or", "not", "if", "else", "in", "is", "True", "False", "None"}) | set(FUNCTIONS)
+RESERVED = frozenset({"R", "T", "C", "and", "or", "not", "if", "else", "in", "is", "True", "False", "None"}) | set(
+    FUNCTIONS
+)
 
 
 @dataclass(frozen=True)
@@ -117,9 +119,10 @@ class Ctx:
     node_ids: set[str]
     child_ids: list[str]
 
-    def problem(self, code: str, key: str, severity: str = "error", **args: Any) -> None:
+    def problem(self, code: str, at: str, severity: str = "error", **args: Any) -> None:
+        """Record a problem at key path `at` under this node."""
         self.problems.append(
-            Problem(code, severity, self.file, self.node_id, f"{self.path}.{key}" if key else self.path, args)  # type: ignore[arg-type]
+            Problem(code, severity, self.file, self.node_id, f"{self.path}.{at}" if at else self.path, args)  # type: ignore[arg-type]
         )
 
 
@@ -136,8 +139,15 @@ def _inputs(spec: NodeSpec, ctx: Ctx) -> dict[str, InputDef]:
             unit = ctx.units.parse(unit_text)
         except ValueError:
             ctx.problems.append(
-                Problem("unknown-unit", "error", ctx.file, ctx.node_id, f"{ctx.path}.{key}", {"unit": unit_text},
-                        suggestions=close_matches(unit_text.lower(), ctx.units.names()))
+                Problem(
+                    "unknown-unit",
+                    "error",
+                    ctx.file,
+                    ctx.node_id,
+                    f"{ctx.path}.{key}",
+                    {"unit": unit_text},
+                    suggestions=close_matches(unit_text.lower(), ctx.units.names()),
+                )
             )
             continue
         value = None
@@ -150,10 +160,21 @@ def _inputs(spec: NodeSpec, ctx: Ctx) -> dict[str, InputDef]:
             except (NumberFormatError, ValueError) as e:
                 ctx.problem("bad-number", f"{key}.nilai", text=str(d.value), detail=str(e))
         if d is not None and d.aggregation is not None and d.aggregation not in AGGREGATIONS:
-            ctx.problem("unknown-choice", f"{key}.agregasi", value=d.aggregation, key="agregasi", choices=", ".join(AGGREGATIONS))
+            ctx.problem(
+                "unknown-choice",
+                f"{key}.agregasi",
+                value=d.aggregation,
+                key="agregasi",
+                choices=", ".join(AGGREGATIONS),
+            )
         out[name] = InputDef(
-            name, unit, Units.label(unit), value,
-            d.source if d else None, d.assumption if d else None, d.aggregation if d else None,
+            name,
+            unit,
+            Units.label(unit),
+            value,
+            d.source if d else None,
+            d.assumption if d else None,
+            d.aggregation if d else None,
             d.description if d else None,
         )
     return out
@@ -272,7 +293,9 @@ def compile_nodes(
         if nid in seen:
             o = seen[nid]
             problems.append(
-                Problem("duplicate-id", "error", r.file, nid, f"{r.path}.id", {"id": nid, "other": f"{o.file} {o.path}"})
+                Problem(
+                    "duplicate-id", "error", r.file, nid, f"{r.path}.id", {"id": nid, "other": f"{o.file} {o.path}"}
+                )
             )
         else:
             seen[nid] = r
@@ -285,7 +308,9 @@ def compile_nodes(
     by_id = {n.id: n for n in nodes}
     # weights belong to index components only
     for n in nodes:
-        if n.weight is not None and (n.parent is None or by_id.get(n.parent) is None or by_id[n.parent].mode != "index"):
+        if n.weight is not None and (
+            n.parent is None or by_id.get(n.parent) is None or by_id[n.parent].mode != "index"
+        ):
             problems.append(Problem("weight-outside-index", "error", n.file, n.id, f"{n.path}.bobot", {}))
     # unit check of formulas, once
     for n in nodes:
@@ -300,15 +325,29 @@ def compile_nodes(
         try:
             got = formula_unit(n.formula, names_units)
         except UnitMixError as e:
-            problems.append(Problem("formula-unit-mix", "error", n.file, n.id, f"{n.path}.rumus",
-                                    {"what": e.what, "what_id": e.what_id, "a": e.a, "b": e.b}))
+            problems.append(
+                Problem(
+                    "formula-unit-mix",
+                    "error",
+                    n.file,
+                    n.id,
+                    f"{n.path}.rumus",
+                    {"what": e.what, "what_id": e.what_id, "a": e.a, "b": e.b},
+                )
+            )
             continue
         want = n.unit_obj
         ok = (got is None and want.dimensionless) or (got is not None and units.compatible(got, want))
         if not ok:
             problems.append(
-                Problem("formula-unit", "error", n.file, n.id, f"{n.path}.rumus",
-                        {"got": Units.label(got) if got is not None else "tanpa satuan", "want": n.unit})
+                Problem(
+                    "formula-unit",
+                    "error",
+                    n.file,
+                    n.id,
+                    f"{n.path}.rumus",
+                    {"got": Units.label(got) if got is not None else "tanpa satuan", "want": n.unit},
+                )
             )
     order = _order(nodes, problems)
     return nodes, order, problems
@@ -324,13 +363,21 @@ def _order(nodes: list[Node], problems: list[Problem]) -> list[str]:
         cycle = e.args[1]
         first = by_id.get(cycle[0])
         problems.append(
-            Problem("cycle", "error", first.file if first else "", cycle[0], f"{first.path}.rumus" if first else "",
-                    {"path": " → ".join(cycle)})
+            Problem(
+                "cycle",
+                "error",
+                first.file if first else "",
+                cycle[0],
+                f"{first.path}.rumus" if first else "",
+                {"path": " → ".join(cycle)},
+            )
         )
         return [n.id for n in nodes]
 
 
-def _written(value: Any, key: str, ctx: Ctx, unit: Any, unit_label: str, target_units: list[tuple[str, str]]) -> tuple[float | None, str]:
+def _written(
+    value: Any, key: str, ctx: Ctx, unit: Any, unit_label: str, target_units: list[tuple[str, str]]
+) -> tuple[float | None, str]:
     try:
         w = parse_written(value)
     except NumberFormatError as e:
@@ -361,8 +408,15 @@ def _compile_node(
         mode = "group"
     elif kind_name not in KINDS:
         ctx.problems.append(
-            Problem("unknown-choice", "error", r.file, s.id, f"{r.path}.jenis",
-                    {"value": kind_name, "key": "jenis", "choices": ", ".join(KINDS)}, suggestions=close_matches(kind_name, KINDS))
+            Problem(
+                "unknown-choice",
+                "error",
+                r.file,
+                s.id,
+                f"{r.path}.jenis",
+                {"value": kind_name, "key": "jenis", "choices": ", ".join(KINDS)},
+                suggestions=close_matches(kind_name, KINDS),
+            )
         )
         return None
     else:
@@ -375,8 +429,15 @@ def _compile_node(
         unit_obj = units.parse(unit_text)
     except ValueError:
         ctx.problems.append(
-            Problem("unknown-unit", "error", r.file, s.id, f"{r.path}.satuan", {"unit": unit_text},
-                    suggestions=close_matches(unit_text.lower(), units.names()))
+            Problem(
+                "unknown-unit",
+                "error",
+                r.file,
+                s.id,
+                f"{r.path}.satuan",
+                {"unit": unit_text},
+                suggestions=close_matches(unit_text.lower(), units.names()),
+            )
         )
         unit_obj = units.parse("giat")
     unit_label = Units.label(unit_obj)
@@ -384,25 +445,43 @@ def _compile_node(
     semantics = s.semantics or (kdef.semantics if kdef else "jumlah")
     if semantics not in SEMANTICS:
         ctx.problems.append(
-            Problem("unknown-choice", "error", r.file, s.id, f"{r.path}.sifat_periode",
-                    {"value": semantics, "key": "sifat_periode", "choices": ", ".join(SEMANTICS)},
-                    suggestions=close_matches(semantics, SEMANTICS))
+            Problem(
+                "unknown-choice",
+                "error",
+                r.file,
+                s.id,
+                f"{r.path}.sifat_periode",
+                {"value": semantics, "key": "sifat_periode", "choices": ", ".join(SEMANTICS)},
+                suggestions=close_matches(semantics, SEMANTICS),
+            )
         )
         semantics = "jumlah"
     aggregation = s.aggregation or SEMANTICS[semantics]
     if aggregation not in AGGREGATIONS:
         ctx.problems.append(
-            Problem("unknown-choice", "error", r.file, s.id, f"{r.path}.agregasi",
-                    {"value": aggregation, "key": "agregasi", "choices": ", ".join(AGGREGATIONS)},
-                    suggestions=close_matches(aggregation, AGGREGATIONS))
+            Problem(
+                "unknown-choice",
+                "error",
+                r.file,
+                s.id,
+                f"{r.path}.agregasi",
+                {"value": aggregation, "key": "agregasi", "choices": ", ".join(AGGREGATIONS)},
+                suggestions=close_matches(aggregation, AGGREGATIONS),
+            )
         )
         aggregation = SEMANTICS[semantics]
     pol_text = s.polarity or (kdef.polarity if kdef else "positif")
     polarity = POLARITIES.get(pol_text)
     if polarity is None:
         ctx.problems.append(
-            Problem("unknown-choice", "error", r.file, s.id, f"{r.path}.polaritas",
-                    {"value": pol_text, "key": "polaritas", "choices": "positif, negatif"})
+            Problem(
+                "unknown-choice",
+                "error",
+                r.file,
+                s.id,
+                f"{r.path}.polaritas",
+                {"value": pol_text, "key": "polaritas", "choices": "positif, negatif"},
+            )
         )
         polarity = "positive"
 
@@ -448,7 +527,9 @@ def _compile_node(
     node_profile = profile
     if s.scoring:
         node_profile, probs = profile.with_overrides(s.scoring, r.file, s.id)
-        problems.extend(p if p.path.startswith(r.path) else Problem(**{**p.__dict__, "path": f"{r.path}.{p.path}"}) for p in probs)
+        problems.extend(
+            p if p.path.startswith(r.path) else Problem(**{**p.__dict__, "path": f"{r.path}.{p.path}"}) for p in probs
+        )
     method = None
     if s.scoring and "metode_negatif" in s.scoring:
         method = NEGATIVE_METHODS.get(str(s.scoring["metode_negatif"]))

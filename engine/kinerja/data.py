@@ -96,7 +96,9 @@ def read_realisasi(source: str | Path | Mapping[str, Any] | Iterable[Mapping[str
             return _from_mapping(data, display)
         if suffix in (".xlsx", ".xlsm"):
             return _read_xlsx(path, display)
-        raise DataError([Problem("data-format", file=display, args={"detail": f"'{suffix}' (pakai .csv, .json, .xlsx)"})])
+        raise DataError(
+            [Problem("data-format", file=display, args={"detail": f"'{suffix}' (pakai .csv, .json, .xlsx)"})]
+        )
     return _from_mapping(source, "<data>")
 
 
@@ -180,7 +182,9 @@ def _from_mapping(data: Any, display: str) -> Realisasi:
     if isinstance(data, list):
         for n, rec in enumerate(data, start=1):
             if not isinstance(rec, Mapping):
-                out.problems.append(Problem("data-format", file=display, row=n, args={"detail": "row is not an object"}))
+                out.problems.append(
+                    Problem("data-format", file=display, row=n, args={"detail": "row is not an object"})
+                )
                 continue
             _add(out, {str(k).lower(): v for k, v in rec.items()}, display, n, "plain")
         return out
@@ -200,9 +204,17 @@ def _add(out: Realisasi, rec: Mapping[str, Any], display: str, n: int, conventio
     recorded = rec.get("dicatat")
     remarks = rec.get("keterangan")
     out.rows.append(
-        Row(display, n, rid, period, raw, str(unit).strip() or None if unit not in (None, "") else None,
+        Row(
+            display,
+            n,
+            rid,
+            period,
+            raw,
+            str(unit).strip() or None if unit not in (None, "") else None,
             str(recorded).strip() or None if recorded not in (None, "") else None,
-            str(remarks).strip() or None if remarks not in (None, "") else None, convention)
+            str(remarks).strip() or None if remarks not in (None, "") else None,
+            convention,
+        )
     )
 
 
@@ -227,14 +239,29 @@ def bind(plan: Plan, data: Realisasi) -> tuple[dict[tuple[str, str], Value], lis
     for r in data.rows:
         if r.id not in targets:
             problems.append(
-                Problem("data-unknown-id", "error", r.file, r.id, "id", {"id": r.id}, row=r.row,
-                        suggestions=close_matches(r.id, targets))
+                Problem(
+                    "data-unknown-id",
+                    "error",
+                    r.file,
+                    r.id,
+                    "id",
+                    {"id": r.id},
+                    row=r.row,
+                    suggestions=close_matches(r.id, targets),
+                )
             )
             continue
         if r.period not in periods:
             problems.append(
-                Problem("data-unknown-period", "error", r.file, r.id, "periode",
-                        {"period": r.period, "choices": ", ".join(periods)}, row=r.row)
+                Problem(
+                    "data-unknown-period",
+                    "error",
+                    r.file,
+                    r.id,
+                    "periode",
+                    {"period": r.period, "choices": ", ".join(periods)},
+                    row=r.row,
+                )
             )
             continue
         unit = targets[r.id]
@@ -249,9 +276,15 @@ def bind(plan: Plan, data: Realisasi) -> tuple[dict[tuple[str, str], Value], lis
                 drop = prev if keep is r else r
                 chosen[key] = (keep, value if keep is r else chosen[key][1])
                 problems.append(
-                    Problem("data-correction", "info", keep.file, r.id, "dicatat",
-                            {"id": r.id, "period": r.period, "row": keep.row, "other": drop.row, "date": keep.recorded},
-                            row=keep.row)
+                    Problem(
+                        "data-correction",
+                        "info",
+                        keep.file,
+                        r.id,
+                        "dicatat",
+                        {"id": r.id, "period": r.period, "row": keep.row, "other": drop.row, "date": keep.recorded},
+                        row=keep.row,
+                    )
                 )
             else:
                 dupes.setdefault(key, [prev]).append(r)
@@ -262,7 +295,15 @@ def bind(plan: Plan, data: Realisasi) -> tuple[dict[tuple[str, str], Value], lis
         for r in rows:
             others = ", ".join(str(o.row) for o in rows if o is not r)
             problems.append(
-                Problem("data-duplicate", "error", r.file, r.id, "id", {"id": r.id, "period": r.period, "other": others}, row=r.row)
+                Problem(
+                    "data-duplicate",
+                    "error",
+                    r.file,
+                    r.id,
+                    "id",
+                    {"id": r.id, "period": r.period, "other": others},
+                    row=r.row,
+                )
             )
     values = {}
     for key, (r, v) in chosen.items():
@@ -288,8 +329,11 @@ def _value(r: Row, unit: Any, units: Any, problems: list[Problem]) -> float | No
     if isinstance(raw, str) and r.convention == "id":
         head = raw.strip().split(" ")[0]
         if is_ambiguous_thousands(head) and not _is_count(unit):
-            refuse("data-bad-value", text=raw,
-                   detail="ambigu: ribuan atau desimal? tulis '1234' atau '1,234' / ambiguous: thousands or decimal?")
+            refuse(
+                "data-bad-value",
+                text=raw,
+                detail="ambigu: ribuan atau desimal? tulis '1234' atau '1,234' / ambiguous: thousands or decimal?",
+            )
             return None
     try:
         w = parse_written(raw, r.convention)

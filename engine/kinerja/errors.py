@@ -81,10 +81,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "profile-invalid": ("profil tidak sah: {detail}", "invalid profile: {detail}"),
     # lint warnings
     "quarters-vs-year": (
-        "target triwulan {quarters} tidak sesuai target tahunan {annual} menurut sifat '{semantics}' "
-        "({derived}){fits}",
-        "quarterly targets {quarters} do not fit the annual target {annual} under '{semantics}' "
-        "({derived}){fits}",
+        "target triwulan {quarters} tidak sesuai target tahunan {annual} menurut sifat '{semantics}' ({derived}){fits}",
+        "quarterly targets {quarters} do not fit the annual target {annual} under '{semantics}' ({derived}){fits}",
     ),
     "steps-vs-indicator": (
         "jumlah target langkah aksi ({detail}) = {total}, tidak sama dengan target indikator {target}",
@@ -116,7 +114,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "baris ganda untuk '{id}' {period} (juga baris {other}); beri kolom 'dicatat' untuk koreksi",
         "duplicate row for '{id}' {period} (also row {other}); add a 'dicatat' column for corrections",
     ),
-    "data-negative": ("nilai negatif {value} untuk satuan hitungan '{unit}'", "negative value {value} for count unit '{unit}'"),
+    "data-negative": (
+        "nilai negatif {value} untuk satuan hitungan '{unit}'",
+        "negative value {value} for count unit '{unit}'",
+    ),
     "data-correction": (
         "koreksi: '{id}' {period} memakai baris {row} (dicatat {date}), menggantikan baris {other}",
         "correction: '{id}' {period} uses row {row} (recorded {date}), replacing row {other}",
@@ -192,6 +193,7 @@ class Problem:
         """JSON-serialisable form, with the message rendered in `lang`."""
         d = asdict(self)
         d["message"] = self.message(lang)
+        d["suggestions"] = list(self.suggestions)
         d["args"] = {k: (v if isinstance(v, int | float | str | type(None)) else str(v)) for k, v in self.args.items()}
         return d
 
@@ -236,10 +238,18 @@ def translate_detail(detail: str) -> str:
 
 
 _NAMES_ID = {
-    "attribute access": "akses atribut", "subscripts": "subskrip [..]", "comprehensions": "komprehensi",
-    "generators": "generator", "assignment (:=)": "penugasan (:=)", "starred arguments": "argumen berbintang",
-    "lists": "daftar [..]", "tuples": "tupel", "dictionaries": "kamus {..}", "sets": "himpunan {..}",
-    "slices": "irisan", "f-strings": "f-string",
+    "attribute access": "akses atribut",
+    "subscripts": "subskrip [..]",
+    "comprehensions": "komprehensi",
+    "generators": "generator",
+    "assignment (:=)": "penugasan (:=)",
+    "starred arguments": "argumen berbintang",
+    "lists": "daftar [..]",
+    "tuples": "tupel",
+    "dictionaries": "kamus {..}",
+    "sets": "himpunan {..}",
+    "slices": "irisan",
+    "f-strings": "f-string",
 }
 
 

@@ -34,9 +34,9 @@ STATUS_WORDS = {
 
 
 class _NotScored(Exception):
-    def __init__(self, status: str, code: str, **args: Any) -> None:
+    def __init__(self, state: str, code: str, **args: Any) -> None:
         super().__init__(code)
-        self.status, self.code, self.args_ = status, code, args
+        self.status, self.code, self.args_ = state, code, args
 
 
 def _reason(lang: str, code: str, **args: Any) -> str:
@@ -49,11 +49,21 @@ def period_target(node: Node, period: Period, year_periods: tuple[str, ...]) -> 
     pt = node.period_targets
     if period.kind == "single":
         p = period.members[0]
-        return pt[p], {"step": "target", "value": pt[p], "from": f"target_tw {p}", "written": node.period_targets_text[p]}
+        return pt[p], {
+            "step": "target",
+            "value": pt[p],
+            "from": f"target_tw {p}",
+            "written": node.period_targets_text[p],
+        }
     if period.kind == "year" and node.target is not None:
         t = node.target
-        return t, {"step": "target", "value": list(t) if isinstance(t, tuple) else t, "from": "target", "written": node.target_text}
-    present = [(p, pt[p]) for p in period.members if pt[p] is not None]
+        return t, {
+            "step": "target",
+            "value": list(t) if isinstance(t, tuple) else t,
+            "from": "target",
+            "written": node.target_text,
+        }
+    present: list[tuple[str, float]] = [(p, v) for p in period.members if (v := pt[p]) is not None]
     if not present:
         return None, {"step": "target", "value": None, "from": "target_tw"}
     how = TARGET_FROM_QUARTERS[node.semantics]
@@ -119,8 +129,12 @@ def score_plan(plan: Plan, values: Mapping[tuple[str, str], Value], period: Peri
 
 
 def _score_node(
-    node: Node, plan: Plan, values: Mapping[tuple[str, str], Value], period: Period,
-    results: Mapping[str, NodeResult], lang: str,
+    node: Node,
+    plan: Plan,
+    values: Mapping[tuple[str, str], Value],
+    period: Period,
+    results: Mapping[str, NodeResult],
+    lang: str,
 ) -> NodeResult:
     trace: list[dict[str, Any]] = []
     target, tstep = period_target(node, period, plan.periods)
@@ -142,18 +156,44 @@ def _score_node(
         trace.append({"step": "grade", "of": node.profile.spec.grades.of, "value": grade, "profile": node.profile.id})
         return NodeResult(node.id, target, actual, ach, score, grade, "scored", "", node.unit, tuple(trace))
     except _NotScored as e:
-        return NodeResult(node.id, target, actual, None, None, None, e.status, _reason(lang, e.code, **e.args_), node.unit, tuple(trace))
+        return NodeResult(
+            node.id,
+            target,
+            actual,
+            None,
+            None,
+            None,
+            e.status,
+            _reason(lang, e.code, **e.args_),
+            node.unit,
+            tuple(trace),
+        )
     except (ScoringError, ArithmeticError, ValueError, TypeError) as e:
         detail = str(e) or type(e).__name__
         if isinstance(e, ZeroDivisionError):
             detail = "pembagian dengan nol" if lang != "en" else "division by zero"
         trace.append({"step": "error", "detail": detail})
-        return NodeResult(node.id, target, actual, None, None, None, "error", _reason(lang, "error", detail=detail), node.unit, tuple(trace))
+        return NodeResult(
+            node.id,
+            target,
+            actual,
+            None,
+            None,
+            None,
+            "error",
+            _reason(lang, "error", detail=detail),
+            node.unit,
+            tuple(trace),
+        )
 
 
 def _actual(
-    node: Node, period: Period, values: Mapping[tuple[str, str], Value], results: Mapping[str, NodeResult],
-    trace: list[dict[str, Any]], lang: str,
+    node: Node,
+    period: Period,
+    values: Mapping[tuple[str, str], Value],
+    results: Mapping[str, NodeResult],
+    trace: list[dict[str, Any]],
+    lang: str,
 ) -> float:
     required = _required(node, period)
     how = node.aggregation
@@ -176,19 +216,43 @@ def _actual(
             if inp.value is not None and not any((key, p) in values for p in period.members):
                 # a fixed value from the rules is a level, not a per-period amount: used once, as is
                 env[name] = inp.value
-                inputs.append({"name": name, "value": inp.value, "unit": inp.unit_label, "fixed": True,
-                               "source": inp.source, "assumption": inp.assumption})
+                inputs.append(
+                    {
+                        "name": name,
+                        "value": inp.value,
+                        "unit": inp.unit_label,
+                        "fixed": True,
+                        "source": inp.source,
+                        "assumption": inp.assumption,
+                    }
+                )
                 continue
             xs, sources, missing = _series(key, period, required, values, inp.value)
             if missing or not xs:
-                raise _NotScored("no_data", "no-data", periods=f"{node.id}.{name} " + ", ".join(missing or period.members))
+                raise _NotScored(
+                    "no_data", "no-data", periods=f"{node.id}.{name} " + ", ".join(missing or period.members)
+                )
             env[name] = xs[-1] if period.kind == "single" else _aggregate(ihow, xs)
-            inputs.append({"name": name, "value": env[name], "unit": inp.unit_label, "aggregation": AGGREGATIONS[ihow][0],
-                           "values": sources, "source": inp.source, "assumption": inp.assumption})
+            inputs.append(
+                {
+                    "name": name,
+                    "value": env[name],
+                    "unit": inp.unit_label,
+                    "aggregation": AGGREGATIONS[ihow][0],
+                    "values": sources,
+                    "source": inp.source,
+                    "assumption": inp.assumption,
+                }
+            )
         for ref in node.refs:
             r = results[ref]
             if r.actual is None:
-                raise _NotScored("no_data" if r.status != "error" else "error", "dep", dep=ref, status=STATUS_WORDS[lang if lang == "en" else "id"][r.status])
+                raise _NotScored(
+                    "no_data" if r.status != "error" else "error",
+                    "dep",
+                    dep=ref,
+                    status=STATUS_WORDS[lang if lang == "en" else "id"][r.status],
+                )
             env[ref] = r.actual
             inputs.append({"name": ref, "value": r.actual, "unit": r.unit, "source": f"realisasi {ref}"})
         actual = node.formula.evaluate(env)
@@ -213,10 +277,17 @@ def _actual(
             trace.append({"step": "index", "components": comps})
             raise _NotScored("no_data", "no-components")
         actual = num / den
-        trace.append({
-            "step": "index", "of": node.index_from, "components": comps, "value": actual,
-            "weights_used": den, "renormalised": bool(dropped), "left_out": dropped,
-            "cap_contribution": node.cap_contribution,
-        })
+        trace.append(
+            {
+                "step": "index",
+                "of": node.index_from,
+                "components": comps,
+                "value": actual,
+                "weights_used": den,
+                "renormalised": bool(dropped),
+                "left_out": dropped,
+                "cap_contribution": node.cap_contribution,
+            }
+        )
         return actual
     raise _NotScored("no_target", "group")

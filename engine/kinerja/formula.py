@@ -289,9 +289,7 @@ def parse_formula(
             if node.id not in allowed:
                 if node.id in FUNCTIONS:
                     raise _Refused("formula-refused", pos, {"detail": f"'{node.id}' is a function: call it"})
-                raise _Refused(
-                    "unknown-name", pos, {"name": node.id}, close_matches(node.id, sorted(allowed))
-                )
+                raise _Refused("unknown-name", pos, {"name": node.id}, close_matches(node.id, sorted(allowed)))
             if node.id not in seen:
                 seen.append(node.id)
         elif isinstance(node, ast.BinOp):
@@ -303,14 +301,10 @@ def parse_formula(
                 if isinstance(e, ast.UnaryOp) and isinstance(e.op, ast.USub | ast.UAdd):
                     sign = -1 if isinstance(e.op, ast.USub) else 1
                     e = e.operand
-                if not (isinstance(e, ast.Constant) and isinstance(e.value, int | float)) or isinstance(
-                    e.value, bool
-                ):
+                if not (isinstance(e, ast.Constant) and isinstance(e.value, int | float)) or isinstance(e.value, bool):
                     raise _Refused("formula-refused", pos, {"detail": "the exponent of ** must be a number"})
                 if abs(sign * e.value) > MAX_EXPONENT:
-                    raise _Refused(
-                        "formula-refused", pos, {"detail": f"exponent larger than {MAX_EXPONENT}"}
-                    )
+                    raise _Refused("formula-refused", pos, {"detail": f"exponent larger than {MAX_EXPONENT}"})
             check(node.left, level + 1)
             check(node.right, level + 1)
         elif isinstance(node, ast.UnaryOp):
@@ -325,8 +319,8 @@ def parse_formula(
             for c in node.comparators:
                 check(c, level + 1)
         elif isinstance(node, ast.BoolOp):
-            for v in node.values:
-                check(v, level + 1)
+            for operand in node.values:
+                check(operand, level + 1)
         elif isinstance(node, ast.IfExp):
             check(node.test, level + 1)
             check(node.body, level + 1)
@@ -372,9 +366,7 @@ def parse_formula(
 
 
 class _Refused(Exception):
-    def __init__(
-        self, code: str, pos: int | None, args: dict[str, Any], sugg: tuple[str, ...] = ()
-    ) -> None:
+    def __init__(self, code: str, pos: int | None, args: dict[str, Any], sugg: tuple[str, ...] = ()) -> None:
         super().__init__(code)
         self.code, self.pos, self.args_, self.sugg = code, pos, args, sugg
 
@@ -423,7 +415,7 @@ class _ArrayRewriter(ast.NodeTransformer):
         for op, right in zip(node.ops, node.comparators, strict=True):
             parts.append(ast.Compare(left, [op], [right]))
             left = right
-        out: ast.AST = parts[0]
+        out: ast.expr = parts[0]
         for p in parts[1:]:
             out = ast.Call(ast.Name("_and", ast.Load()), [out, p], [])
         return out

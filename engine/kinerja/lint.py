@@ -54,11 +54,22 @@ def quarters_vs_year(plan: Plan) -> list[Problem]:
         else:
             fit_id = "; tidak cocok dengan sifat periode mana pun"
         rule = AGGREGATIONS[how][0]
-        out.append(Problem(
-            "quarters-vs-year", "warning", n.file, n.id, f"{n.path}.target_tw",
-            {"quarters": " / ".join(n.period_targets_text[p] or "-" for p in plan.periods), "annual": n.target_text,
-             "semantics": n.semantics, "derived": f"{rule} = {_fmt(derived)}", "fits": fit_id},
-        ))
+        out.append(
+            Problem(
+                "quarters-vs-year",
+                "warning",
+                n.file,
+                n.id,
+                f"{n.path}.target_tw",
+                {
+                    "quarters": " / ".join(n.period_targets_text[p] or "-" for p in plan.periods),
+                    "annual": n.target_text,
+                    "semantics": n.semantics,
+                    "derived": f"{rule} = {_fmt(derived)}",
+                    "fits": fit_id,
+                },
+            )
+        )
     return out
 
 
@@ -82,10 +93,16 @@ def steps_vs_indicator(plan: Plan) -> list[Problem]:
             if _close(total, t) or all(_close(v, t) for v in present):
                 continue
             detail = " + ".join(f"{k.id} {_fmt(v)}" for k, v in zip(kids, vals, strict=True) if v is not None)
-            out.append(Problem(
-                "steps-vs-indicator", "warning", n.file, n.id, f"{n.path}.target_tw",
-                {"detail": f"{p}: {detail}", "total": _fmt(total), "target": f"{_fmt(t)} ({p})"},
-            ))
+            out.append(
+                Problem(
+                    "steps-vs-indicator",
+                    "warning",
+                    n.file,
+                    n.id,
+                    f"{n.path}.target_tw",
+                    {"detail": f"{p}: {detail}", "total": _fmt(total), "target": f"{_fmt(t)} ({p})"},
+                )
+            )
     return out
 
 
@@ -94,12 +111,23 @@ def target_units(plan: Plan) -> list[Problem]:
     out = []
     for n in plan.nodes:
         for key, unit in n.target_units:
-            written = n.target_text if key == "target" else n.period_targets_text.get(
-                plan.periods[int(key[10:-1])] if key.startswith("target_tw[") else "", "")
-            out.append(Problem(
-                "target-unit", "warning", n.file, n.id, f"{n.path}.{key}",
-                {"written": written, "got": unit, "want": n.unit or "-", "value": written},
-            ))
+            written = (
+                n.target_text
+                if key == "target"
+                else n.period_targets_text.get(
+                    plan.periods[int(key[10:-1])] if key.startswith("target_tw[") else "", ""
+                )
+            )
+            out.append(
+                Problem(
+                    "target-unit",
+                    "warning",
+                    n.file,
+                    n.id,
+                    f"{n.path}.{key}",
+                    {"written": written, "got": unit, "want": n.unit or "-", "value": written},
+                )
+            )
     return out
 
 
@@ -117,7 +145,9 @@ def no_target(plan: Plan) -> list[Problem]:
     return [
         Problem("no-target", "warning", n.file, n.id, n.path, {})
         for n in plan.nodes
-        if n.level == "indikator" and n.mode != "group" and n.target is None
+        if n.level == "indikator"
+        and n.mode != "group"
+        and n.target is None
         and all(v is None for v in n.period_targets.values())
     ]
 
@@ -127,18 +157,45 @@ def assumptions(plan: Plan) -> list[Problem]:
     out = []
     for n in plan.nodes:
         for key, reason, basis in n.assumptions:
-            out.append(Problem("assumption", "info", n.file, n.id, f"{n.path}.{key}" if key != "simpul" else n.path,
-                               {"key": key, "reason": reason, "basis": f" [dasar: {basis}]" if basis else ""}))
+            out.append(
+                Problem(
+                    "assumption",
+                    "info",
+                    n.file,
+                    n.id,
+                    f"{n.path}.{key}" if key != "simpul" else n.path,
+                    {"key": key, "reason": reason, "basis": f" [dasar: {basis}]" if basis else ""},
+                )
+            )
     spec = plan.profile.spec
     pfile = f"profil {spec.id}"
     for i, b in enumerate(spec.score.bands):
         if b.assumption:
-            out.append(Problem("assumption", "info", pfile, None, f"nilai.pita[{i}]",
-                               {"key": "pita nilai", "reason": b.assumption, "basis": f" [dasar: {b.source}]" if b.source else ""}))
+            out.append(
+                Problem(
+                    "assumption",
+                    "info",
+                    pfile,
+                    None,
+                    f"nilai.pita[{i}]",
+                    {"key": "pita nilai", "reason": b.assumption, "basis": f" [dasar: {b.source}]" if b.source else ""},
+                )
+            )
     if spec.grades.assumption:
-        out.append(Problem("assumption", "info", pfile, None, "predikat",
-                           {"key": "predikat", "reason": spec.grades.assumption,
-                            "basis": f" [dasar: {spec.grades.source}]" if spec.grades.source else ""}))
+        out.append(
+            Problem(
+                "assumption",
+                "info",
+                pfile,
+                None,
+                "predikat",
+                {
+                    "key": "predikat",
+                    "reason": spec.grades.assumption,
+                    "basis": f" [dasar: {spec.grades.source}]" if spec.grades.source else "",
+                },
+            )
+        )
     return out
 
 

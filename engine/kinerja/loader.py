@@ -7,18 +7,13 @@ key path.
 
 from __future__ import annotations
 
-import sys
+import tomllib
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import Problem, close_matches
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -93,7 +88,9 @@ def _problem(model: type[BaseModel], data: Any, loc: tuple[Any, ...], err: Any, 
     key = str(loc[-1]) if loc else ""
     if err["type"] == "extra_forbidden":
         choices = _aliases_at(model, loc[:-1])
-        return Problem("unknown-key", "error", display, node_id, path or key, {"key": key}, suggestions=close_matches(key, choices))
+        return Problem(
+            "unknown-key", "error", display, node_id, path or key, {"key": key}, suggestions=close_matches(key, choices)
+        )
     if err["type"] == "missing":
         return Problem("missing-key", "error", display, node_id, path, {"key": key})
     detail = _TYPE_ID.get(err["type"], err["msg"])

@@ -39,8 +39,14 @@ class Plan:
     """
 
     def __init__(
-        self, meta: PlanMeta, nodes: list[Node], order: list[str], profile: Profile, units: Units,
-        content_hash: str, folder: Path,
+        self,
+        meta: PlanMeta,
+        nodes: list[Node],
+        order: list[str],
+        profile: Profile,
+        units: Units,
+        content_hash: str,
+        folder: Path,
     ) -> None:
         self.meta = meta
         self.nodes: tuple[Node, ...] = tuple(nodes)
@@ -124,11 +130,27 @@ def load_plan(path: str | Path) -> Plan:
     lang = meta.language if meta and meta.language in ("id", "en") else "id"
     if meta is not None:
         if meta.periods not in PERIOD_SETS:
-            problems.append(Problem("unknown-choice", "error", _display(plan_path), None, "rencana.periode",
-                                    {"value": meta.periods, "key": "periode", "choices": ", ".join(PERIOD_SETS)}))
+            problems.append(
+                Problem(
+                    "unknown-choice",
+                    "error",
+                    _display(plan_path),
+                    None,
+                    "rencana.periode",
+                    {"value": meta.periods, "key": "periode", "choices": ", ".join(PERIOD_SETS)},
+                )
+            )
         if meta.language not in ("id", "en"):
-            problems.append(Problem("unknown-choice", "error", _display(plan_path), None, "rencana.bahasa",
-                                    {"value": meta.language, "key": "bahasa", "choices": "id, en"}))
+            problems.append(
+                Problem(
+                    "unknown-choice",
+                    "error",
+                    _display(plan_path),
+                    None,
+                    "rencana.bahasa",
+                    {"value": meta.language, "key": "bahasa", "choices": "id, en"},
+                )
+            )
     files: list[tuple[str, list[NodeSpec]]] = []
     for f in sorted(folder.glob("*.toml")):
         if f.name == PLAN_FILE:
@@ -150,13 +172,17 @@ def load_plan(path: str | Path) -> Plan:
         if up.is_file():
             extra = up.read_text(encoding="utf-8")
         else:
-            problems.append(Problem("file-missing", file=_display(plan_path), path="rencana.satuan", args={"detail": str(up)}))
+            problems.append(
+                Problem("file-missing", file=_display(plan_path), path="rencana.satuan", args={"detail": str(up)})
+            )
     elif (folder / "satuan.txt").is_file():
         extra = (folder / "satuan.txt").read_text(encoding="utf-8")
     try:
         units = Units(extra)
     except Exception as e:  # pint reports definition errors with several types
-        problems.append(Problem("wrong-type", file=_display(folder / "satuan.txt"), args={"key": "satuan", "detail": str(e)}))
+        problems.append(
+            Problem("wrong-type", file=_display(folder / "satuan.txt"), args={"key": "satuan", "detail": str(e)})
+        )
         units = Units()
     digest.update(units.digest.encode())
     if meta is None or any(p.severity == "error" for p in problems) and not files:

@@ -187,7 +187,9 @@ class Profile:
             if band.contains(c):
                 v = band.formula.evaluate({"C": c})
                 v = round_half_up(v, self.spec.rounding.decimals)
-                steps.append({"step": "band", "band": band.describe(), "formula": band.formula.text, "C": c, "value": v})
+                steps.append(
+                    {"step": "band", "band": band.describe(), "formula": band.formula.text, "C": c, "value": v}
+                )
                 return v, steps
         raise ScoringError(f"capaian {c:g} falls in no band of profile '{self.id}'")
 
@@ -200,19 +202,28 @@ class Profile:
                 return step.grade_en if lang == "en" and step.grade_en else step.grade
         return None
 
-    def with_overrides(self, overrides: dict[str, Any], display: str = "", node_id: str | None = None) -> tuple[Profile, list[Problem]]:
+    def with_overrides(
+        self, overrides: dict[str, Any], display: str = "", node_id: str | None = None
+    ) -> tuple[Profile, list[Problem]]:
         """A copy with a node's `penilaian` keys applied (flat keys of [profil.capaian] / [profil.pembulatan])."""
         problems: list[Problem] = []
         updates: dict[str, dict[str, Any]] = {"capaian": {}, "pembulatan": {}}
-        allowed = {}
+        allowed: dict[str, str] = {}
         for section, model in OVERRIDABLE.items():
-            for name, f in model.model_fields.items():
+            for name, f in model.model_fields.items():  # type: ignore[attr-defined]
                 allowed[f.alias or name] = section
         for key, value in overrides.items():
             if key not in allowed:
                 problems.append(
-                    Problem("unknown-key", "error", display, node_id, f"penilaian.{key}", {"key": key},
-                            suggestions=close_matches(key, allowed))
+                    Problem(
+                        "unknown-key",
+                        "error",
+                        display,
+                        node_id,
+                        f"penilaian.{key}",
+                        {"key": key},
+                        suggestions=close_matches(key, allowed),
+                    )
                 )
                 continue
             updates[allowed[key]][key] = value
@@ -224,7 +235,9 @@ class Profile:
         data["capaian"], data["pembulatan"] = ach, rnd
         spec, problems = validate(ProfileSpec, data, display)
         if spec is None:
-            return self, [p.__class__(**{**p.__dict__, "node_id": node_id, "path": "penilaian." + p.path}) for p in problems]
+            return self, [
+                p.__class__(**{**p.__dict__, "node_id": node_id, "path": "penilaian." + p.path}) for p in problems
+            ]
         return compile_profile(spec, display)
 
 
@@ -249,8 +262,15 @@ def compile_profile(spec: ProfileSpec, display: str = "") -> tuple[Profile, list
     ):
         if value not in choices:
             problems.append(
-                Problem("unknown-choice", "error", display, spec.id, key,
-                        {"value": value, "key": key, "choices": ", ".join(choices)}, suggestions=close_matches(value, choices))
+                Problem(
+                    "unknown-choice",
+                    "error",
+                    display,
+                    spec.id,
+                    key,
+                    {"value": value, "key": key, "choices": ", ".join(choices)},
+                    suggestions=close_matches(value, choices),
+                )
             )
     bands = tuple(
         CompiledBand(b, f(b.formula, ["C"], f"nilai.pita[{i}].rumus")) for i, b in enumerate(spec.score.bands)
@@ -291,7 +311,11 @@ def find_profile(name: str, search: tuple[Path, ...] = ()) -> tuple[Profile | No
         prof, probs = _load_cached(str(builtin), f"<kinerja>/profil/{name}.toml")
         return prof, list(probs)
     choices = builtin_profiles() + [p.name[:-5] for d in search if d.is_dir() for p in d.glob("*.toml")]
-    return None, [Problem("unknown-profile", "error", "", None, "profil", {"name": name}, suggestions=close_matches(name, choices))]
+    return None, [
+        Problem(
+            "unknown-profile", "error", "", None, "profil", {"name": name}, suggestions=close_matches(name, choices)
+        )
+    ]
 
 
 def load_profile(name: str = "permenpanrb-8-2021") -> Profile:
