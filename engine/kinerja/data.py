@@ -229,8 +229,11 @@ def bind(plan: Plan, data: Realisasi) -> tuple[dict[tuple[str, str], Value], lis
     problems: list[Problem] = list(data.problems)
     units = plan.units
     targets: dict[str, Any] = {}
+    computed: set[str] = set()
     for n in plan.nodes:
         targets[n.id] = n.unit_obj
+        if n.mode != "direct":
+            computed.add(n.id)
         for name, inp in n.inputs.items():
             targets[f"{n.id}.{name}"] = inp.unit
     periods = plan.periods
@@ -249,6 +252,13 @@ def bind(plan: Plan, data: Realisasi) -> tuple[dict[tuple[str, str], Value], lis
                     row=r.row,
                     suggestions=close_matches(r.id, targets),
                 )
+            )
+            continue
+        if r.id in computed:
+            inputs = [k for k in targets if k.startswith(r.id + ".")]
+            problems.append(
+                Problem("data-computed", "error", r.file, r.id, "id", {"id": r.id, "inputs": ", ".join(inputs) or "-"},
+                        row=r.row)
             )
             continue
         if r.period not in periods:

@@ -105,6 +105,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "assumption": ("ASUMSI ({key}): {reason}{basis}", "ASSUMPTION ({key}): {reason}{basis}"),
     # data problems
     "data-unknown-id": ("id '{id}' tidak ada dalam rencana", "id '{id}' is not in the plan"),
+    "data-computed": (
+        "realisasi '{id}' dihitung oleh mesin, bukan diisi; isi masukannya: {inputs}",
+        "realisasi of '{id}' is computed by the engine, not filled in; fill in its inputs: {inputs}",
+    ),
     "data-unknown-period": (
         "periode '{period}' tidak dikenal; pilihan: {choices}",
         "unknown period '{period}'; choices: {choices}",

@@ -202,7 +202,9 @@ def _actual(
         if missing or not xs:
             raise _NotScored("no_data", "no-data", periods=", ".join(missing or period.members))
         actual = xs[-1] if period.kind == "single" else _aggregate(how, xs)
-        trace.append({"step": "actual", "value": actual, "aggregation": AGGREGATIONS[how][0], "inputs": sources})
+        trace.append(
+            {"step": "actual", "value": actual, "unit": node.unit, "aggregation": AGGREGATIONS[how][0], "inputs": sources}
+        )
         return actual
     if node.mode == "formula":
         assert node.formula is not None
@@ -256,7 +258,7 @@ def _actual(
             env[ref] = r.actual
             inputs.append({"name": ref, "value": r.actual, "unit": r.unit, "source": f"realisasi {ref}"})
         actual = node.formula.evaluate(env)
-        trace.append({"step": "actual", "formula": node.formula.text, "inputs": inputs, "value": actual})
+        trace.append({"step": "actual", "formula": node.formula.text, "inputs": inputs, "value": actual, "unit": node.unit})
         return actual
     if node.mode == "index":
         comps: list[dict[str, Any]] = []
