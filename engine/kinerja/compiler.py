@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import graphlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,13 +19,33 @@ from .formula import FUNCTIONS, Formula, UnitMixError, formula_unit, parse_formu
 from .numbers import NumberFormatError, parse_written
 from .periods import AGGREGATIONS, SEMANTICS
 from .profile import NEGATIVE_METHODS, POLARITIES, Profile
-from .schema import NodeSpec
+from .schema import NodeSpec, Step
 from .units import Units
 
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 RESERVED = frozenset({"R", "T", "C", "and", "or", "not", "if", "else", "in", "is", "True", "False", "None"}) | set(
     FUNCTIONS
 )
+
+
+@dataclass(frozen=True)
+class StepTable:
+    """A lookup table from the rules (`tabel`): the first step whose bounds hold gives the value."""
+
+    name: str
+    steps: tuple[Step, ...]
+
+    def __call__(self, x: float) -> float:
+        for s in self.steps:
+            if (
+                (s.above is None or x > s.above)
+                and (s.at_least is None or x >= s.at_least)
+                and (s.below is None or x < s.below)
+                and (s.at_most is None or x <= s.at_most)
+                and (s.equals is None or x == s.equals)
+            ):
+                return s.value
+        raise ValueError(f"{x:g} falls in no step of table '{self.name}'")
 
 
 @dataclass(frozen=True)
@@ -40,6 +60,7 @@ class InputDef:
     assumption: str | None = None
     aggregation: str | None = None
     description: str | None = None
+    monthly: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,12 +101,15 @@ class Node:
     weights: tuple[float, ...] = ()  # for an index: the weight of each component, aligned with refs
     weight: float | None = None
     index_from: str = "capaian"
+    index_method: str = "rata_tertimbang"
     cap_contribution: bool = False
     max_target: bool = False
     profile: Profile | None = field(default=None, repr=False)
     method: str | None = None
     unit_obj: Any = field(default=None, repr=False, compare=False)
     target_units: tuple[tuple[str, str], ...] = ()  # (key, unit written) where it did not fit
+    tables: dict[str, StepTable] = field(default_factory=dict, repr=False)
+    included_from: str | None = None  # the rule set this node came from (`sertakan`)
 
     @property
     def components(self) -> tuple[str, ...]:
@@ -118,6 +142,7 @@ class Ctx:
     problems: list[Problem]
     node_ids: set[str]
     child_ids: list[str]
+    tables: dict[str, StepTable] = field(default_factory=dict)
 
     def problem(self, code: str, at: str, severity: str = "error", **args: Any) -> None:
         """Record a problem at key path `at` under this node."""
@@ -167,6 +192,11 @@ def _inputs(spec: NodeSpec, ctx: Ctx) -> dict[str, InputDef]:
                 key="agregasi",
                 choices=", ".join(AGGREGATIONS),
             )
+        monthly = False
+        if d is not None and d.periods is not None:
+            if d.periods not in ("bulan", "triwulan"):
+                ctx.problem("unknown-choice", f"{key}.periode", value=d.periods, key="periode", choices="bulan, triwulan")
+            monthly = d.periods == "bulan"
         out[name] = InputDef(
             name,
             unit,
@@ -176,13 +206,16 @@ def _inputs(spec: NodeSpec, ctx: Ctx) -> dict[str, InputDef]:
             d.assumption if d else None,
             d.aggregation if d else None,
             d.description if d else None,
+            monthly,
         )
     return out
 
 
 def _formula(text: str, spec: NodeSpec, ctx: Ctx, inputs: dict[str, InputDef], key: str = "rumus") -> dict[str, Any]:
     names = set(inputs) | (ctx.node_ids - {spec.id})
-    f, probs = parse_formula(text, names, file=ctx.file, node_id=spec.id, path=f"{ctx.path}.{key}")
+    f, probs = parse_formula(
+        text, names, file=ctx.file, node_id=spec.id, path=f"{ctx.path}.{key}", tables=ctx.tables
+    )
     ctx.problems.extend(probs)
     refs = tuple(n for n in (f.names if f else ()) if n not in inputs)
     return {"formula": f, "formula_text": text, "inputs": inputs, "refs": refs}
@@ -215,24 +248,59 @@ def _build_formula(spec: NodeSpec, ctx: Ctx) -> dict[str, Any]:
     return _formula(spec.formula, spec, ctx, inputs)
 
 
+INDEX_FROM = ("capaian", "nilai", "realisasi")
+INDEX_METHODS = {"rata_tertimbang": "weighted mean", "geometrik": "weighted geometric mean"}
+
+
 def _build_index(spec: NodeSpec, ctx: Ctx) -> dict[str, Any]:
-    comps = [c for c in spec.indicators if c.weight is not None]
+    if spec.equal_weights:
+        comps = list(spec.indicators)
+        weights = [1.0] * len(comps)
+        if any(c.weight is not None for c in comps):
+            ctx.problem("wrong-type", "bobot_sama", key="bobot_sama", detail="bobot_sama = true tetapi komponen memberi bobot")
+    else:
+        comps = [c for c in spec.indicators if c.weight is not None]
+        weights = [float(c.weight) for c in comps if c.weight is not None]
+        total = sum(weights)
+        if comps and abs(total - 100) > 1e-6:
+            ctx.problem("weights-sum", "indikator", total=f"{total:g}")
     if not comps:
         ctx.problem("index-no-components", "indikator")
         return {}
-    total = sum(c.weight for c in comps if c.weight is not None)
-    if abs(total - 100) > 1e-6:
-        ctx.problem("weights-sum", "indikator", total=f"{total:g}")
-    if spec.index_from not in (None, "capaian", "nilai"):
-        ctx.problem("unknown-choice", "dari", value=spec.index_from, key="dari", choices="capaian, nilai")
-    parts = " + ".join(f"{c.weight:g} × capaian({c.id})" for c in comps)
+    src = spec.index_from or "capaian"
+    if src not in INDEX_FROM:
+        ctx.problem("unknown-choice", "dari", value=src, key="dari", choices=", ".join(INDEX_FROM))
+    method = spec.index_method or "rata_tertimbang"
+    if method not in INDEX_METHODS:
+        ctx.problem("unknown-choice", "metode", value=method, key="metode", choices=", ".join(INDEX_METHODS))
+    total = sum(weights)
+    if method == "geometrik":
+        parts = " × ".join(f"{src}({c.id})^({w:g}/{total:g})" for c, w in zip(comps, weights, strict=True))
+        text = parts
+    else:
+        parts = " + ".join(f"{w:g} × {src}({c.id})" for c, w in zip(comps, weights, strict=True))
+        text = f"({parts}) / {total:g}"
     return {
         "refs": tuple(c.id for c in comps),
-        "weights": tuple(float(c.weight) for c in comps if c.weight is not None),
-        "formula_text": f"({parts}) / {total:g}",
-        "index_from": spec.index_from or "capaian",
+        "weights": tuple(weights),
+        "formula_text": text,
+        "index_from": src,
+        "index_method": method,
         "cap_contribution": bool(spec.cap_contribution),
     }
+
+
+def _tables(spec: NodeSpec, ctx: Ctx) -> dict[str, StepTable]:
+    out = dict(ctx.tables)
+    for name, steps in (spec.tables or {}).items():
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name) or name in RESERVED or name in (spec.inputs or {}):
+            ctx.problem("bad-id", f"tabel.{name}", id=name)
+            continue
+        if not steps:
+            ctx.problem("missing-key", f"tabel.{name}", key="nilai")
+            continue
+        out[name] = StepTable(name, tuple(steps))
+    return out
 
 
 KINDS: dict[str, KindDef] = {
@@ -249,6 +317,15 @@ KINDS: dict[str, KindDef] = {
 # ------------------------------------------------------------------------------------------- compile
 
 
+@dataclass(frozen=True)
+class IncludedFile:
+    """Goals of one file of an included rule set, to graft under the including node."""
+
+    name: str
+    file: str
+    goals: tuple[NodeSpec, ...]
+
+
 @dataclass
 class _Raw:
     spec: NodeSpec
@@ -257,23 +334,41 @@ class _Raw:
     path: str
     parent: str | None
     depth: int
+    ancestors: tuple[NodeSpec, ...] = ()
+    included_from: str | None = None
 
 
-def flatten(files: list[tuple[str, list[NodeSpec]]]) -> list[_Raw]:
-    """Every node of every goal file in document order (file order, then order within the file)."""
+def flatten(
+    files: list[tuple[str, list[NodeSpec]]], includes: Mapping[str, tuple[IncludedFile, ...]] | None = None
+) -> list[_Raw]:
+    """Every node of every goal file in document order (file order, then order within the file).
+
+    `includes` maps the id of a node with `sertakan` to the files of the rule set grafted under it.
+    """
+    includes = includes or {}
     out: list[_Raw] = []
 
-    def walk(spec: NodeSpec, level: str, file: str, path: str, parent: str | None, depth: int) -> None:
-        out.append(_Raw(spec, level, file, path, parent, depth))
+    def walk(
+        spec: NodeSpec, level: str, file: str, path: str, parent: str | None, depth: int,
+        ancestors: tuple[NodeSpec, ...], included: str | None,
+    ) -> None:
+        out.append(_Raw(spec, level, file, path, parent, depth, ancestors, included))
+        below = (*ancestors, spec)
         for i, c in enumerate(spec.indicators):
-            walk(c, "indikator", file, f"{path}.indikator[{i}]", spec.id, depth + 1)
+            walk(c, "indikator", file, f"{path}.indikator[{i}]", spec.id, depth + 1, below, included)
         for i, c in enumerate(spec.steps):
-            walk(c, "langkah_aksi", file, f"{path}.langkah_aksi[{i}]", spec.id, depth + 1)
+            walk(c, "langkah_aksi", file, f"{path}.langkah_aksi[{i}]", spec.id, depth + 1, below, included)
+        for inc in includes.get(spec.id, ()):
+            for gi, g in enumerate(inc.goals):
+                walk(g, "sasaran", inc.file, f"sasaran[{gi}]", spec.id, depth + 1, below, inc.name)
 
     for file, goals in files:
         for i, g in enumerate(goals):
-            walk(g, "sasaran", file, f"sasaran[{i}]", None, 0)
+            walk(g, "sasaran", file, f"sasaran[{i}]", None, 0, (), None)
     return out
+
+
+
 
 
 def compile_nodes(
@@ -281,10 +376,16 @@ def compile_nodes(
     units: Units,
     profile: Profile,
     periods: tuple[str, ...],
+    includes: Mapping[str, tuple[IncludedFile, ...]] | None = None,
+    include_results: Mapping[str, str] | None = None,
 ) -> tuple[list[Node], list[str], list[Problem]]:
-    """Compile all nodes; returns nodes in document order, evaluation order, and problems."""
+    """Compile all nodes; returns nodes in document order, evaluation order, and problems.
+
+    `include_results` maps a node with `sertakan` to the result node of the included rule set: unless the
+    node writes its own `rumus`, its realisasi is that node's.
+    """
     problems: list[Problem] = []
-    raws = flatten(files)
+    raws = flatten(files, includes)
     seen: dict[str, _Raw] = {}
     for r in raws:
         nid = r.spec.id
@@ -302,6 +403,9 @@ def compile_nodes(
     ids = set(seen)
     nodes: list[Node] = []
     for r in raws:
+        default = (include_results or {}).get(r.spec.id)
+        if default and not r.spec.formula:
+            r.spec = r.spec.model_copy(update={"formula": default, "kind": r.spec.kind or "rumus"})
         node = _compile_node(r, units, profile, periods, ids, problems)
         if node is not None:
             nodes.append(node)
@@ -401,6 +505,9 @@ def _compile_node(
 ) -> Node | None:
     s = r.spec
     ctx = Ctx(units, r.file, s.id, r.path, problems, ids, [c.id for c in s.indicators])
+    for anc in r.ancestors:
+        ctx.tables = _tables(anc, Ctx(units, r.file, anc.id, r.path, [], ids, [], ctx.tables))
+    ctx.tables = _tables(s, ctx)
     has_target = s.target is not None or s.period_targets is not None
     kind_name = s.kind or ("jumlah" if (r.level != "sasaran" or has_target or s.formula) else None)
     if kind_name is None:
@@ -565,10 +672,13 @@ def _compile_node(
         weights=tuple(parts.get("weights", ())),
         weight=s.weight,
         index_from=parts.get("index_from", "capaian"),
+        index_method=parts.get("index_method", "rata_tertimbang"),
         cap_contribution=parts.get("cap_contribution", False),
         max_target=bool(s.max_target),
         profile=node_profile,
         method=method,
         unit_obj=unit_obj,
         target_units=tuple(target_units),
+        tables=ctx.tables,
+        included_from=r.included_from,
     )

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import DataError, Problem, close_matches
 from .numbers import NumberFormatError, is_ambiguous_thousands, parse_written
+from .periods import MONTHS
 
 if TYPE_CHECKING:
     from .plan import Plan
@@ -230,12 +231,15 @@ def bind(plan: Plan, data: Realisasi) -> tuple[dict[tuple[str, str], Value], lis
     units = plan.units
     targets: dict[str, Any] = {}
     computed: set[str] = set()
+    monthly: set[str] = set()
     for n in plan.nodes:
         targets[n.id] = n.unit_obj
         if n.mode != "direct":
             computed.add(n.id)
         for name, inp in n.inputs.items():
             targets[f"{n.id}.{name}"] = inp.unit
+            if inp.monthly:
+                monthly.add(f"{n.id}.{name}")
     periods = plan.periods
     chosen: dict[tuple[str, str], tuple[Row, float]] = {}
     dupes: dict[tuple[str, str], list[Row]] = {}
@@ -261,7 +265,8 @@ def bind(plan: Plan, data: Realisasi) -> tuple[dict[tuple[str, str], Value], lis
                         row=r.row)
             )
             continue
-        if r.period not in periods:
+        allowed = MONTHS if r.id in monthly else periods
+        if r.period not in allowed:
             problems.append(
                 Problem(
                     "data-unknown-period",
@@ -269,7 +274,7 @@ def bind(plan: Plan, data: Realisasi) -> tuple[dict[tuple[str, str], Value], lis
                     r.file,
                     r.id,
                     "periode",
-                    {"period": r.period, "choices": ", ".join(periods)},
+                    {"period": r.period, "choices": ", ".join(allowed)},
                     row=r.row,
                 )
             )

@@ -77,6 +77,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "target_tw berisi {got} isian, seharusnya {want} (satu per periode)",
         "target_tw has {got} entries, expected {want} (one per period)",
     ),
+    "include-version": (
+        "aturan '{rules}' berversi '{got}', sedangkan yang diminta '{want}'",
+        "rule set '{rules}' has version '{got}' but '{want}' was asked for",
+    ),
+    "include-periods": (
+        "aturan '{rules}' memakai periode '{got}', rencana ini '{want}'",
+        "rule set '{rules}' uses periods '{got}', this plan '{want}'",
+    ),
+    "include-depth": ("penyertaan aturan bersarang lebih dari {max} tingkat", "rule sets nested more than {max} deep"),
     "unknown-profile": ("profil '{name}' tidak ditemukan", "profile '{name}' not found"),
     "profile-invalid": ("profil tidak sah: {detail}", "invalid profile: {detail}"),
     # lint warnings

@@ -7,12 +7,13 @@ reason; nodes that depend on it say so; every other node is scored as usual.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .compiler import Node
 from .data import Value
-from .periods import AGGREGATIONS, TARGET_FROM_QUARTERS, Period
+from .periods import AGGREGATIONS, TARGET_FROM_QUARTERS, Period, months_of
 from .profile import ScoringError
 from .result import NodeResult
 
@@ -90,12 +91,16 @@ def _required(node: Node, period: Period) -> tuple[str, ...]:
 
 
 def _series(
-    key: str, period: Period, required: tuple[str, ...], values: Mapping[tuple[str, str], Value], fixed: float | None
+    key: str,
+    members: tuple[str, ...],
+    required: tuple[str, ...],
+    values: Mapping[tuple[str, str], Value],
+    fixed: float | None,
 ) -> tuple[list[float], list[dict[str, Any]], list[str]]:
     xs: list[float] = []
     sources: list[dict[str, Any]] = []
     missing: list[str] = []
-    for p in period.members:
+    for p in members:
         v = values.get((key, p))
         if v is None:
             if p in required:
@@ -168,7 +173,7 @@ def _score_node(
             node.unit,
             tuple(trace),
         )
-    except (ScoringError, ArithmeticError, ValueError, TypeError) as e:
+    except (ScoringError, ArithmeticError, ValueError) as e:
         detail = str(e) or type(e).__name__
         if isinstance(e, ZeroDivisionError):
             detail = "pembagian dengan nol" if lang != "en" else "division by zero"
@@ -198,10 +203,10 @@ def _actual(
     required = _required(node, period)
     how = node.aggregation
     if node.mode == "direct":
-        xs, sources, missing = _series(node.id, period, required, values, None)
+        xs, sources, missing = _series(node.id, period.members, required, values, None)
         if missing or not xs:
             raise _NotScored("no_data", "no-data", periods=", ".join(missing or period.members))
-        actual = xs[-1] if period.kind == "single" else _aggregate(how, xs)
+        actual = _aggregate(how, xs)
         trace.append(
             {"step": "actual", "value": actual, "unit": node.unit, "aggregation": AGGREGATIONS[how][0], "inputs": sources}
         )
@@ -215,7 +220,8 @@ def _actual(
                 continue
             ihow = inp.aggregation or how
             key = f"{node.id}.{name}"
-            if inp.value is not None and not any((key, p) in values for p in period.members):
+            members, req = (months_of(period.members), months_of(required)) if inp.monthly else (period.members, required)
+            if inp.value is not None and not any((key, p) in values for p in members):
                 # a fixed value from the rules is a level, not a per-period amount: used once, as is
                 env[name] = inp.value
                 inputs.append(
@@ -229,12 +235,10 @@ def _actual(
                     }
                 )
                 continue
-            xs, sources, missing = _series(key, period, required, values, inp.value)
+            xs, sources, missing = _series(key, members, req, values, inp.value)
             if missing or not xs:
-                raise _NotScored(
-                    "no_data", "no-data", periods=f"{node.id}.{name} " + ", ".join(missing or period.members)
-                )
-            env[name] = xs[-1] if period.kind == "single" else _aggregate(ihow, xs)
+                raise _NotScored("no_data", "no-data", periods=f"{key} " + ", ".join(missing or members))
+            env[name] = _aggregate(ihow, xs)
             inputs.append(
                 {
                     "name": name,
@@ -261,35 +265,47 @@ def _actual(
         trace.append({"step": "actual", "formula": node.formula.text, "inputs": inputs, "value": actual, "unit": node.unit})
         return actual
     if node.mode == "index":
-        comps: list[dict[str, Any]] = []
-        num = den = 0.0
-        dropped: list[str] = []
-        for ref, w in zip(node.refs, node.weights, strict=True):
-            r = results[ref]
-            v = r.achievement if node.index_from == "capaian" else r.score
-            if v is None:
-                dropped.append(ref)
-                comps.append({"id": ref, "weight": w, "value": None, "status": r.status, "left_out": True})
-                continue
-            contrib_v = min(v, 100.0) if node.cap_contribution else v
-            num += w * contrib_v
-            den += w
-            comps.append({"id": ref, "weight": w, "value": v, "used": contrib_v, "capped": contrib_v != v})
-        if den == 0:
-            trace.append({"step": "index", "components": comps})
-            raise _NotScored("no_data", "no-components")
-        actual = num / den
-        trace.append(
-            {
-                "step": "index",
-                "of": node.index_from,
-                "components": comps,
-                "value": actual,
-                "weights_used": den,
-                "renormalised": bool(dropped),
-                "left_out": dropped,
-                "cap_contribution": node.cap_contribution,
-            }
-        )
-        return actual
+        return _index(node, results, trace)
     raise _NotScored("no_target", "group")
+
+
+def _index(node: Node, results: Mapping[str, NodeResult], trace: list[dict[str, Any]]) -> float:
+    comps: list[dict[str, Any]] = []
+    used: list[tuple[float, float]] = []
+    dropped: list[str] = []
+    for ref, w in zip(node.refs, node.weights, strict=True):
+        r = results[ref]
+        v = {"capaian": r.achievement, "nilai": r.score, "realisasi": r.actual}[node.index_from]
+        if v is None:
+            dropped.append(ref)
+            comps.append({"id": ref, "weight": w, "value": None, "status": r.status, "left_out": True})
+            continue
+        contrib_v = min(v, 100.0) if node.cap_contribution else v
+        used.append((w, contrib_v))
+        comps.append({"id": ref, "weight": w, "value": v, "used": contrib_v, "capped": contrib_v != v})
+    step: dict[str, Any] = {
+        "step": "index",
+        "of": node.index_from,
+        "method": node.index_method,
+        "components": comps,
+        "renormalised": bool(dropped),
+        "left_out": dropped,
+        "cap_contribution": node.cap_contribution,
+    }
+    den = math.fsum(w for w, _ in used)
+    if den == 0:
+        trace.append(step)
+        raise _NotScored("no_data", "no-components")
+    if node.index_method == "geometrik":
+        if any(v < 0 for _, v in used):
+            raise ValueError("geometric mean of a negative value")
+        if any(v == 0 for _, v in used):
+            actual = 0.0
+        else:
+            actual = math.exp(math.fsum(w * math.log(v) for w, v in used) / den)
+    else:
+        actual = math.fsum(w * v for w, v in used) / den
+    step["weights_used"] = den
+    step["value"] = actual
+    trace.append(step)
+    return actual

@@ -174,10 +174,13 @@ class Formula:
     tree: ast.Expression = field(repr=False, compare=False)
     _code: Any = field(repr=False, compare=False, default=None)
     _vcode: Any = field(repr=False, compare=False, default=None)
+    tables: Mapping[str, Callable[[float], float]] = field(repr=False, compare=False, default_factory=dict)
+    _globals: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    _vglobals: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     def evaluate(self, values: Mapping[str, float]) -> float:
         """Evaluate over plain numbers. Raises ZeroDivisionError, ValueError or OverflowError."""
-        result = eval(self._code, _SCALAR_GLOBALS, dict(values))  # noqa: S307 - whitelisted tree, no builtins
+        result = eval(self._code, self._globals, dict(values))  # noqa: S307 - whitelisted tree, no builtins
         result = float(result)
         if not math.isfinite(result):
             raise OverflowError("result is not a finite number")
@@ -187,7 +190,7 @@ class Formula:
         """Evaluate over numpy arrays (one row per unit); non-finite rows come back as NaN."""
         with np.errstate(all="ignore"):
             cols = {k: np.asarray(v, dtype=float) for k, v in columns.items()}
-            out = np.asarray(eval(self._vcode, _ARRAY_GLOBALS, cols), dtype=float)  # noqa: S307
+            out = np.asarray(eval(self._vcode, self._vglobals, cols), dtype=float)  # noqa: S307
         out = np.where(np.isfinite(out), out, np.nan)
         return out
 
@@ -195,7 +198,7 @@ class Formula:
         """Evaluate with simpleeval (engine operator/function tables). Slow; for cross-checks and baselines."""
         ev = simpleeval.SimpleEval(
             operators=SIMPLEEVAL_OPERATORS,
-            functions={k: v[0] for k, v in FUNCTIONS.items()},
+            functions={**{k: v[0] for k, v in FUNCTIONS.items()}, **self.tables},
             names=dict(values),
         )
         return float(ev.eval(self.text, previously_parsed=self.tree.body))
@@ -221,12 +224,16 @@ def parse_formula(
     file: str = "",
     node_id: str | None = None,
     path: str = "rumus",
+    tables: Mapping[str, Callable[[float], float]] | None = None,
 ) -> tuple[Formula | None, list[Problem]]:
     """Parse and check `text`; names may only be those in `names`.
 
+    `tables` adds one-argument lookup functions declared in the rules (`tabel`) to the function table.
     Returns the compiled formula (None when refused) and the problems found; never raises for bad input.
     """
     allowed = set(names)
+    tables = dict(tables or {})
+    functions = {**FUNCTIONS, **{k: (fn, np.vectorize(fn, otypes=[float]), 1, 1) for k, fn in tables.items()}}
     problems: list[Problem] = []
 
     def refuse(code: str, pos: int | None = None, **args: Any) -> tuple[None, list[Problem]]:
@@ -287,7 +294,7 @@ def parse_formula(
             if not isinstance(node.ctx, ast.Load):
                 raise _Refused("formula-refused", pos, {"detail": "assignment"})
             if node.id not in allowed:
-                if node.id in FUNCTIONS:
+                if node.id in functions:
                     raise _Refused("formula-refused", pos, {"detail": f"'{node.id}' is a function: call it"})
                 raise _Refused("unknown-name", pos, {"name": node.id}, close_matches(node.id, sorted(allowed)))
             if node.id not in seen:
@@ -329,16 +336,16 @@ def parse_formula(
             if not isinstance(node.func, ast.Name):
                 raise _Refused("formula-refused", pos, {"detail": "only functions of the table can be called"})
             fname = node.func.id
-            if fname not in FUNCTIONS:
+            if fname not in functions:
                 raise _Refused(
                     "unknown-function",
                     pos,
-                    {"name": fname, "choices": ", ".join(sorted(FUNCTIONS))},
-                    close_matches(fname, sorted(FUNCTIONS)),
+                    {"name": fname, "choices": ", ".join(sorted(functions))},
+                    close_matches(fname, sorted(functions)),
                 )
             if node.keywords:
                 raise _Refused("formula-refused", pos, {"detail": "named arguments"})
-            _, _, lo, hi = FUNCTIONS[fname]
+            _, _, lo, hi = functions[fname]
             if not lo <= len(node.args) <= hi:
                 raise _Refused(
                     "formula-refused", pos, {"detail": f"{fname}() takes {lo}..{hi} arguments, got {len(node.args)}"}
@@ -362,7 +369,9 @@ def parse_formula(
     expr = ast.Expression(body=body.value)
     code = compile(ast.fix_missing_locations(_ScalarRewriter().visit(_copy(expr))), "<rumus>", "eval")
     vcode = compile(ast.fix_missing_locations(_ArrayRewriter().visit(_copy(expr))), "<rumus>", "eval")
-    return Formula(text, tuple(seen), expr, code, vcode), problems
+    g = {**_SCALAR_GLOBALS, **tables}
+    vg = {**_ARRAY_GLOBALS, **{k: v[1] for k, v in functions.items() if k in tables}}
+    return Formula(text, tuple(seen), expr, code, vcode, tables, g, vg), problems
 
 
 class _Refused(Exception):
@@ -480,6 +489,8 @@ def _unit_of(node: ast.AST, units: Mapping[str, Any]) -> Any:
         assert isinstance(node.func, ast.Name)
         name = node.func.id
         args = [_unit_of(a, units) for a in node.args]
+        if name not in FUNCTIONS:
+            return None  # a lookup table (`tabel`) yields a plain number
         if name == "sqrt":
             return None if args[0] is None else args[0] ** 0.5
         if name == "round":

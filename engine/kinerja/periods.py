@@ -4,6 +4,7 @@ semantics that say how quarterly targets and realisasi relate to the year.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ def _mean(xs: Sequence[float]) -> float:
 
 # aggregation name (Indonesian key) -> (English name, function)
 AGGREGATIONS: dict[str, tuple[str, Callable[[Sequence[float]], float]]] = {
-    "jumlah": ("sum", lambda xs: float(sum(xs))),
+    "jumlah": ("sum", lambda xs: math.fsum(xs)),  # exact sum: rupiah amounts do not drift
     "terakhir": ("last", _last),
     "rata_rata": ("mean", _mean),
     "maksimum": ("max", max),
@@ -80,3 +81,15 @@ def parse_period(text: str, periods: Sequence[str], year: int) -> Period:
         return Period(str(year), "year", tuple(periods))
     choices = ", ".join([*periods, f"sd-{periods[1]}", str(year)])
     raise ValueError(f"unknown period '{text}'; choices: {choices}")
+
+
+def months_of(periods: Sequence[str]) -> tuple[str, ...]:
+    """The months (B01..B12) of quarters (TW1..TW4); months pass through unchanged."""
+    out: list[str] = []
+    for p in periods:
+        if p in QUARTERS:
+            k = QUARTERS.index(p)
+            out.extend(MONTHS[3 * k : 3 * k + 3])
+        else:
+            out.append(p)
+    return tuple(out)

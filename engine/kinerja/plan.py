@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .compiler import Node, compile_nodes
+from .compiler import IncludedFile, Node, compile_nodes
 from .data import Realisasi, bind, read_realisasi
 from .errors import Problem, RuleError
 from .evaluate import score_plan
@@ -19,7 +19,7 @@ from .loader import read_toml, validate
 from .periods import PERIOD_SETS, Period, parse_period
 from .profile import Profile, find_profile
 from .result import Scorecard
-from .schema import GoalFile, NodeSpec, PlanFile, PlanMeta
+from .schema import GoalFile, Include, NodeSpec, PlanFile, PlanMeta
 from .units import Units
 
 PLAN_FILE = "rencana.toml"
@@ -57,6 +57,7 @@ class Plan:
         self.content_hash = content_hash
         self.folder = folder
         self.periods: tuple[str, ...] = PERIOD_SETS[meta.periods]
+        self.included: tuple[dict[str, Any], ...] = ()  # rule sets included by reference (`sertakan`)
 
     @property
     def id(self) -> str:
@@ -151,20 +152,12 @@ def load_plan(path: str | Path) -> Plan:
                     {"value": meta.language, "key": "bahasa", "choices": "id, en"},
                 )
             )
-    files: list[tuple[str, list[NodeSpec]]] = []
-    for f in sorted(folder.glob("*.toml")):
-        if f.name == PLAN_FILE:
-            continue
-        display = _display(f)
-        digest.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
-        data, probs = read_toml(f, display)
-        problems.extend(probs)
-        if data is None:
-            continue
-        gf, probs = validate(GoalFile, data, display)
-        problems.extend(probs)
-        if gf is not None:
-            files.append((display, list(gf.goals)))
+    files = _goal_files(folder, problems, digest)
+    includes: dict[str, tuple[IncludedFile, ...]] = {}
+    include_results: dict[str, str] = {}
+    included: list[dict[str, Any]] = []
+    if meta is not None:
+        _resolve_includes(folder, meta, files, problems, digest, includes, include_results, included, depth=0)
     digest.update(plan_path.read_bytes())
     extra = ""
     if meta is not None and meta.units_file:
@@ -192,12 +185,110 @@ def load_plan(path: str | Path) -> Plan:
     if profile is None:
         raise RuleError(problems, lang)
     digest.update(profile.spec.model_dump_json().encode())
-    nodes, order, probs = compile_nodes(files, units, profile, PERIOD_SETS.get(meta.periods, PERIOD_SETS["triwulan"]))
+    periods = PERIOD_SETS.get(meta.periods, PERIOD_SETS["triwulan"])
+    nodes, order, probs = compile_nodes(files, units, profile, periods, includes, include_results)
     problems.extend(probs)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise RuleError(errors, lang)
-    return Plan(meta, nodes, order, profile, units, digest.hexdigest(), folder)
+    plan = Plan(meta, nodes, order, profile, units, digest.hexdigest(), folder)
+    plan.included = tuple(included)
+    return plan
+
+
+def _goal_files(folder: Path, problems: list[Problem], digest: Any) -> list[tuple[str, list[NodeSpec]]]:
+    files: list[tuple[str, list[NodeSpec]]] = []
+    for f in sorted(folder.glob("*.toml")):
+        if f.name == PLAN_FILE:
+            continue
+        display = _display(f)
+        digest.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+        data, probs = read_toml(f, display)
+        problems.extend(probs)
+        if data is None:
+            continue
+        gf, probs = validate(GoalFile, data, display)
+        problems.extend(probs)
+        if gf is not None:
+            files.append((display, list(gf.goals)))
+    return files
+
+
+def _walk_specs(specs: list[NodeSpec]) -> list[NodeSpec]:
+    out: list[NodeSpec] = []
+    for s in specs:
+        out.append(s)
+        out.extend(_walk_specs(list(s.indicators) + list(s.steps)))
+    return out
+
+
+MAX_INCLUDE_DEPTH = 4
+
+
+def _resolve_includes(
+    folder: Path,
+    meta: PlanMeta,
+    files: list[tuple[str, list[NodeSpec]]],
+    problems: list[Problem],
+    digest: Any,
+    includes: dict[str, tuple[IncludedFile, ...]],
+    include_results: dict[str, str],
+    included: list[dict[str, Any]],
+    depth: int,
+) -> None:
+    """Load every rule set named by a `sertakan` key, check its version, and graft its goals."""
+    for display, goals in files:
+        for spec in _walk_specs(goals):
+            if spec.include is None:
+                continue
+            inc = spec.include if isinstance(spec.include, Include) else Include.model_validate({"aturan": spec.include})
+            where = f"{display}"
+            target = _find_rule_set(folder, inc.rules)
+            if target is None:
+                problems.append(Problem("file-missing", "error", where, spec.id, "sertakan.aturan", {"detail": inc.rules}))
+                continue
+            if depth >= MAX_INCLUDE_DEPTH:
+                problems.append(Problem("include-depth", "error", where, spec.id, "sertakan", {"max": MAX_INCLUDE_DEPTH}))
+                continue
+            rs_path = target / PLAN_FILE
+            raw, probs = read_toml(rs_path, _display(rs_path))
+            problems.extend(probs)
+            if raw is None:
+                continue
+            pf, probs = validate(PlanFile, raw, _display(rs_path))
+            problems.extend(probs)
+            if pf is None:
+                continue
+            rs = pf.plan
+            digest.update(rs_path.read_bytes())
+            if inc.version is not None and rs.version != inc.version:
+                problems.append(Problem("include-version", "error", where, spec.id, "sertakan.versi",
+                                        {"rules": inc.rules, "want": inc.version, "got": rs.version or "-"}))
+                continue
+            if rs.periods != meta.periods:
+                problems.append(Problem("include-periods", "error", where, spec.id, "sertakan.aturan",
+                                        {"rules": inc.rules, "got": rs.periods, "want": meta.periods}))
+                continue
+            rs_files = _goal_files(target, problems, digest)
+            includes[spec.id] = tuple(
+                IncludedFile(f"{rs.id}@{rs.version or '-'}", d, tuple(g)) for d, g in rs_files
+            )
+            if rs.result:
+                include_results[spec.id] = rs.result
+            elif not spec.formula:
+                problems.append(Problem("missing-key", "error", _display(rs_path), None, "rencana.hasil", {"key": "hasil"}))
+            included.append({"node": spec.id, "rules": inc.rules, "id": rs.id, "version": rs.version,
+                             "source": rs.source, "folder": _display(target)})
+            _resolve_includes(target, meta, rs_files, problems, digest, includes, include_results, included, depth + 1)
+
+
+def _find_rule_set(folder: Path, name: str) -> Path | None:
+    """A rule set folder named relative to the plan folder, its parent (the `rules/` root), or as given."""
+    for base in (folder, folder.parent, folder.parent.parent, Path.cwd()):
+        candidate = (base / name).resolve()
+        if (candidate / PLAN_FILE).is_file():
+            return candidate
+    return None
 
 
 def _display(path: Path) -> str:
@@ -205,13 +296,3 @@ def _display(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
-
-
-def score(plan: Plan | str | Path, data: Any, period: str) -> Scorecard:
-    """Convenience: load (if needed) and score in one call."""
-    p = plan if isinstance(plan, Plan) else load_plan(plan)
-    return p.score(data, period)
-
-
-def _mapping(data: Mapping[str, Any]) -> Realisasi:
-    return read_realisasi(data)

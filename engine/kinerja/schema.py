@@ -37,6 +37,27 @@ class InputSpec(Frozen):
     assumption: str | None = Field(None, alias="asumsi")
     aggregation: str | None = Field(None, alias="agregasi")
     description: str | None = Field(None, alias="keterangan")
+    periods: str | None = Field(None, alias="periode")
+
+
+class Step(Frozen):
+    """One step of a lookup table (`tabel`): the first step whose bounds hold gives `nilai`."""
+
+    above: float | None = Field(None, alias="lebih_dari")
+    at_least: float | None = Field(None, alias="minimal")
+    below: float | None = Field(None, alias="kurang_dari")
+    at_most: float | None = Field(None, alias="maksimal")
+    equals: float | None = Field(None, alias="sama_dengan")
+    value: float = Field(alias="nilai")
+    source: str | None = Field(None, alias="sumber")
+    assumption: str | None = Field(None, alias="asumsi")
+
+
+class Include(Frozen):
+    """`sertakan`: another rule set included by reference, with the version expected."""
+
+    rules: str = Field(alias="aturan")
+    version: str | None = Field(None, alias="versi")
 
 
 class NodeSpec(Frozen):
@@ -66,6 +87,10 @@ class NodeSpec(Frozen):
     cap_contribution: bool | None = Field(None, alias="batas_kontribusi")
     max_target: bool | None = Field(None, alias="target_maksimal")
     scoring: dict[str, Any] | None = Field(None, alias="penilaian")
+    tables: dict[str, list[Step]] | None = Field(None, alias="tabel")
+    index_method: str | None = Field(None, alias="metode")
+    equal_weights: bool | None = Field(None, alias="bobot_sama")
+    include: str | Include | None = Field(None, alias="sertakan")
     indicators: list[NodeSpec] = Field(default_factory=list, alias="indikator")
     steps: list[NodeSpec] = Field(default_factory=list, alias="langkah_aksi")
 
@@ -102,6 +127,8 @@ class PlanMeta(Frozen):
     units_file: str | None = Field(None, alias="satuan")
     signature: Signature | None = Field(None, alias="pengesahan")
     remarks: str | None = Field(None, alias="keterangan")
+    version: str | None = Field(None, alias="versi")
+    result: str | None = Field(None, alias="hasil")
 
 
 class PlanFile(Frozen):

@@ -82,4 +82,4 @@ class Units:
     def label(unit: Any) -> str:
         """A short display label for a unit."""
         s = str(unit)
-        return {"persen": "%", "dimensionless": ""}.get(s, s)
+        return {"persen": "%", "dimensionless": "tanpa satuan"}.get(s, s)

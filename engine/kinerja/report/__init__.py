@@ -41,7 +41,7 @@ class ScoreReport:
     @cached_property
     def rows(self) -> list[Row]:
         """The requested period's rows in document order."""
-        return build_rows(self.plan, self.card)
+        return build_rows(self.plan, self.card, self.lang)
 
 
 def _html(report: ScoreReport) -> str:

@@ -28,7 +28,7 @@ def number(x: Any, lang: str = "id", decimals: int = 2) -> str:
     if not isinstance(x, int | float):
         return str(x)
     if isinstance(x, float) and not math.isfinite(x):
-        return str(x)
+        return "−∞" if x < 0 else "∞" if x > 0 else str(x)
     if lang == "en":
         s = f"{x:,.{decimals}f}"
         if "." in s:
@@ -89,17 +89,49 @@ _KEYS: dict[str, tuple[str, str]] = {
     "file": ("berkas", "file"),
     "row": ("baris", "row"),
     "method": ("cara", "method"),
+    "mode": ("cara", "mode"),
     "range": ("rentang", "range"),
     "weight": ("bobot", "weight"),
     "values": ("nilai", "values"),
+    "written": ("tertulis", "written"),
     "text": ("tertulis", "written"),
     "reason": ("alasan", "reason"),
     "semantics": ("sifat", "semantics"),
     "name": ("nama", "name"),
     "node": ("simpul", "node"),
     "recorded": ("dicatat", "recorded"),
+    "from": ("dari", "from"),
+    "of": ("dari", "of"),
+    "aggregation": ("agregasi", "aggregation"),
+    "profile": ("profil", "profile"),
+    "inputs": ("masukan", "inputs"),
+    "components": ("komponen", "components"),
+    "used": ("dipakai", "used"),
+    "capped": ("dibatasi", "capped"),
+    "left_out": ("tidak dihitung", "left out"),
+    "weights_used": ("bobot terpakai", "weights used"),
+    "renormalised": ("dinormalkan ulang", "renormalised"),
+    "cap_contribution": ("batas kontribusi", "contribution capped"),
+    "derived": ("diturunkan", "derived"),
+    "fixed": ("nilai tetap", "fixed value"),
+    "assumption": ("asumsi", "assumption"),
+    "detail": ("rincian", "detail"),
+    "status": ("status", "status"),
+}
+# words the engine writes into a trace, shown in the report language
+_WORDS: dict[str, tuple[str, str]] = {
+    "positive": ("positif", "positive"),
+    "negative": ("negatif", "negative"),
+    "sum": ("jumlah", "sum"),
+    "mean": ("rata-rata", "mean"),
+    "last": ("nilai terakhir", "last value"),
+    "max": ("maksimum", "maximum"),
+    "min": ("minimum", "minimum"),
+    "round_half_up": ("setengah ke atas", "half up"),
+    "truncate": ("dipotong", "truncated"),
 }
 _LAST = ("value", "result")
+_HEADS = ("period", "name", "id")
 
 
 def key_label(key: str, lang: str = "id") -> str:
@@ -113,25 +145,50 @@ def key_label(key: str, lang: str = "id") -> str:
 def step_value(v: Any, lang: str = "id") -> str:
     """A value inside a trace step, numbers in the report language."""
     if isinstance(v, bool):
-        return t("yes", lang) if v else "tidak" if lang != "en" else "no"
+        return t("yes", lang) if v else ("tidak" if lang != "en" else "no")
     if isinstance(v, int | float):
         return number(v, lang, 4)
     if isinstance(v, tuple | list):
         if len(v) == 2 and all(isinstance(x, int | float) and not isinstance(x, bool) for x in v):
             return f"{number(v[0], lang, 4)}–{number(v[1], lang, 4)}"
-        return "[" + ("; " if lang != "en" else ", ").join(step_value(x, lang) for x in v) + "]"
+        if all(isinstance(x, Mapping) for x in v):
+            return "; ".join(sub_text(x, lang) for x in v)
+        return ", ".join(step_value(x, lang) for x in v) if v else "-"
     if isinstance(v, Mapping):
-        return ", ".join(f"{k} = {step_value(x, lang)}" for k, x in v.items())
+        return sub_text(v, lang)
     if v is None:
         return "-"
+    pair = _WORDS.get(str(v))
+    if pair is not None:
+        return pair[1] if lang == "en" else pair[0]
     return str(v)
 
 
-def step_parts(step: Mapping[str, Any], lang: str = "id") -> tuple[str, str | None, list[tuple[str, str]], str | None]:
-    """A trace step split for display: (label, formula or None, [(key, value)...], result or None)."""
+def sub_text(d: Mapping[str, Any], lang: str = "id") -> str:
+    """One entry of a list inside a step (an input, a component, a data value) on one line:
+    "TW2: 2 (sumber = realisasi.csv baris 3, tertulis = 2)"."""
+    head = next((str(d[k]) for k in _HEADS if d.get(k) not in (None, "")), "")
+    value = step_value(d["value"], lang) if "value" in d else ""
+    rest = [
+        f"{key_label(k, lang)} = {step_value(v, lang)}"
+        for k, v in d.items()
+        if k not in (*_HEADS, "value") and v not in (None, "", False, [], ())
+    ]
+    text = f"{head}: {value}" if head and value else head or value
+    if rest:
+        text += f" ({', '.join(rest)})"
+    return text
+
+
+def step_parts(
+    step: Mapping[str, Any], lang: str = "id"
+) -> tuple[str, str | None, list[tuple[str, str]], list[tuple[str, list[str]]], str | None]:
+    """A trace step split for display: (label, formula or None, [(key, value)...],
+    [(key, [one line per entry])...] for lists of entries, result or None)."""
     name = str(step.get("step", "?"))
     formula = step.get("formula")
-    items = []
+    items: list[tuple[str, str]] = []
+    subs: list[tuple[str, list[str]]] = []
     result = None
     for k, v in step.items():
         if k in ("step", "formula"):
@@ -139,13 +196,20 @@ def step_parts(step: Mapping[str, Any], lang: str = "id") -> tuple[str, str | No
         if k in _LAST and result is None:
             result = step_value(v, lang)
             continue
+        if isinstance(v, list | tuple) and v and all(isinstance(x, Mapping) for x in v):
+            subs.append((key_label(k, lang), [sub_text(x, lang) for x in v]))
+            continue
+        if v in (None, "", [], ()):
+            continue
         items.append((key_label(k, lang), step_value(v, lang)))
-    return step_label(name, lang), (math_text(formula, lang) if isinstance(formula, str) else None), items, result
+    shown = math_text(formula, lang) if isinstance(formula, str) else None
+    return step_label(name, lang), shown, items, subs, result
 
 
-def step_text(step: Mapping[str, Any], lang: str = "id") -> str:
-    """One trace step on one line: "capaian: R ÷ T × 100; R = 93, T = 95 → 97,8947"."""
-    label, formula, items, result = step_parts(step, lang)
+def step_text(step: Mapping[str, Any], lang: str = "id", indent: str = "    ") -> str:
+    """One trace step: "capaian: R ÷ T × 100; R = 93, T = 95 → 97,8947", then one indented line per
+    entry of a list (inputs, components, data values)."""
+    label, formula, items, subs, result = step_parts(step, lang)
     text = label + ":"
     if formula:
         text += f" {formula}"
@@ -155,20 +219,42 @@ def step_text(step: Mapping[str, Any], lang: str = "id") -> str:
         text += " " + ", ".join(f"{k} = {v}" for k, v in items)
     if result is not None:
         text += f" → {result}"
+    for key, lines in subs:
+        text += f"\n{indent}{key}:"
+        for line in lines:
+            text += f"\n{indent}  - {line}"
     return text
 
 
 # ------------------------------------------------------------------ formulas in math notation
 
 _PREC = {
-    ast.Or: 1, ast.And: 2, ast.Not: 3, ast.Compare: 4, ast.Add: 5, ast.Sub: 5,
-    ast.Mult: 6, ast.Div: 6, ast.Mod: 6, ast.FloorDiv: 6, ast.USub: 7, ast.UAdd: 7, ast.Pow: 8,
+    ast.Or: 1,
+    ast.And: 2,
+    ast.Not: 3,
+    ast.Compare: 4,
+    ast.Add: 5,
+    ast.Sub: 5,
+    ast.Mult: 6,
+    ast.Div: 6,
+    ast.Mod: 6,
+    ast.FloorDiv: 6,
+    ast.USub: 7,
+    ast.UAdd: 7,
+    ast.Pow: 8,
 }
 _CMP = {ast.Lt: "<", ast.LtE: "≤", ast.Gt: ">", ast.GtE: "≥", ast.Eq: "=", ast.NotEq: "≠"}
 _SUP = str.maketrans("0123456789-.", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻·")
 _FUNC_NAMES = {
-    "id": {"mean": "rata_rata", "geomean": "rata_rata_geometrik", "sum": "jumlah", "round": "bulatkan",
-           "clamp": "batasi", "min": "min", "max": "maks"},
+    "id": {
+        "mean": "rata_rata",
+        "geomean": "rata_rata_geometrik",
+        "sum": "jumlah",
+        "round": "bulatkan",
+        "clamp": "batasi",
+        "min": "min",
+        "max": "maks",
+    },
     "en": {},
 }
 
@@ -204,12 +290,14 @@ class _Math:
         if isinstance(n, ast.Constant):
             return self.esc(number(n.value, self.lang, 10))
         if isinstance(n, ast.Name):
-            return f'<var>{self.esc(n.id)}</var>' if self.html else n.id
+            return f"<var>{self.esc(n.id)}</var>" if self.html else n.id
         if isinstance(n, ast.BinOp):
             p = _PREC[type(n.op)]
             if isinstance(n.op, ast.Div) and self.html:
-                return (f'<span class="frac"><span class="num">{self.node(n.left)}</span>'
-                        f'<span class="den">{self.node(n.right)}</span></span>')
+                return (
+                    f'<span class="frac"><span class="num">{self.node(n.left)}</span>'
+                    f'<span class="den">{self.node(n.right)}</span></span>'
+                )
             if isinstance(n.op, ast.Pow):
                 base = self.wrap(n.left, p + 1)
                 if self.html:
@@ -218,7 +306,9 @@ class _Math:
                 if all(c in "0123456789-." for c in exp):
                     return base + exp.replace(".", "," if self.lang != "en" else ".").translate(_SUP)
                 return f"{base}^({self.node(n.right)})"
-            sym = {ast.Add: "+", ast.Sub: "−", ast.Mult: "×", ast.Div: "÷", ast.Mod: "mod", ast.FloorDiv: "div"}[type(n.op)]
+            sym = {ast.Add: "+", ast.Sub: "−", ast.Mult: "×", ast.Div: "÷", ast.Mod: "mod", ast.FloorDiv: "div"}[
+                type(n.op)
+            ]
             return f"{self.wrap(n.left, p)} {sym} {self.wrap(n.right, p, right=True)}"
         if isinstance(n, ast.UnaryOp):
             if isinstance(n.op, ast.Not):
@@ -227,7 +317,11 @@ class _Math:
             sym = "−" if isinstance(n.op, ast.USub) else "+"
             return f"{sym}{self.wrap(n.operand, 7)}"
         if isinstance(n, ast.BoolOp):
-            word = ("dan" if self.lang != "en" else "and") if isinstance(n.op, ast.And) else ("atau" if self.lang != "en" else "or")
+            word = (
+                ("dan" if self.lang != "en" else "and")
+                if isinstance(n.op, ast.And)
+                else ("atau" if self.lang != "en" else "or")
+            )
             p = _PREC[type(n.op)]
             return f" {word} ".join(self.wrap(v, p + 1) for v in n.values)
         if isinstance(n, ast.Compare):
@@ -278,3 +372,22 @@ def math_html(formula: str | None, lang: str = "id") -> str:
     if tree is None:
         return _html.escape(formula)
     return _Math(lang, html=True).node(tree)
+
+
+def input_fields(spec: Any) -> dict[str, Any]:
+    """A formula input's unit label, fixed value, source and assumption, whether the engine gives an
+    `InputDef` object or a plain mapping."""
+    if isinstance(spec, Mapping):
+        get = spec.get
+    else:
+
+        def get(k: str, default: Any = None) -> Any:
+            return getattr(spec, k, default)
+
+    unit = get("unit_label") or get("unit")
+    return {
+        "unit": "" if unit is None else str(unit),
+        "value": get("value"),
+        "source": get("source") or "",
+        "assumption": get("assumption") or "",
+    }

@@ -9,7 +9,7 @@ from typing import Any
 from .charts import GoalBar, QuarterPoint, goal_chart, quarter_chart
 from .fmt import math_html, number, percent, step_parts
 from .labels import level_label, t
-from .tables import Row, counts, grade_style, note
+from .tables import Row, counts, grade_in, grade_style, note
 
 
 def environment() -> Any:
@@ -61,14 +61,17 @@ def node_facts(node: Any, lang: str) -> list[tuple[str, Any, bool]]:
 def _trace(row: Row, lang: str) -> list[dict[str, Any]]:
     out = []
     for step in row.trace:
-        label, formula_text, items, result = step_parts(step, lang)
+        label, _, items, subs, result = step_parts(step, lang)
         f = step.get("formula")
-        out.append({
-            "label": label,
-            "formula": math_html(f, lang) if isinstance(f, str) else None,
-            "items": items,
-            "result": result,
-        })
+        out.append(
+            {
+                "label": label,
+                "formula": math_html(f, lang) if isinstance(f, str) else None,
+                "pairs": items,
+                "subs": subs,
+                "result": result,
+            }
+        )
     return out
 
 
@@ -82,15 +85,20 @@ def goal_bars(report: Any) -> list[GoalBar]:
         r = _result(card, node.id)
         label = f"{node.number or ''} {node.name}".strip()
         if r is not None and r.achievement is not None:
-            bars.append(GoalBar(label, r.achievement, r.grade))
+            bars.append(GoalBar(label, r.achievement, grade_in(plan, node, r, lang)))
             continue
         kids = [plan.node(c) for c in node.children]
         kids = [k for k in kids if k.level == "indikator"]
         bars.append(GoalBar(label, None, None, heading=bool(kids)))
         for k in kids:
             kr = _result(card, k.id)
-            bars.append(GoalBar("   " + f"{k.number or ''} {k.name}".strip(),
-                                kr.achievement if kr is not None else None, kr.grade if kr is not None else None))
+            bars.append(
+                GoalBar(
+                    "   " + f"{k.number or ''} {k.name}".strip(),
+                    kr.achievement if kr is not None else None,
+                    kr.grade if kr is not None else None,
+                )
+            )
     if not bars:
         bars.append(GoalBar(t("no_nodes", lang), None))
     return bars
@@ -115,15 +123,17 @@ def render_html(report: Any) -> str:
     for row in report.rows:
         node = plan.node(row.id)
         _, css = grade_style(row.grade)
-        rows.append({
-            "row": row,
-            "level": level_label(row.level, lang),
-            "grade_class": css,
-            "note": note(row, lang),
-            "status_label": t(row.status, lang),
-            "facts": node_facts(node, lang),
-            "trace": _trace(row, lang),
-        })
+        rows.append(
+            {
+                "row": row,
+                "level": level_label(row.level, lang),
+                "grade_class": css,
+                "note": note(row, lang),
+                "status_label": t(row.status, lang),
+                "facts": node_facts(node, lang),
+                "trace": _trace(row, lang),
+            }
+        )
     charts = []
     if report.quarters:
         for node in plan.nodes:
@@ -133,8 +143,7 @@ def render_html(report: Any) -> str:
             if all(p.target is None and p.actual is None for p in pts):
                 continue
             title = f"{node.number or ''} {node.name}".strip()
-            charts.append({"node": node, "title": title,
-                           "svg": quarter_chart(pts, title, node.unit or "", lang)})
+            charts.append({"node": node, "title": title, "svg": quarter_chart(pts, title, node.unit or "", lang)})
     sig = getattr(plan.meta, "signature", None)
     env = environment()
     tpl = env.get_template("score.html.j2")

@@ -98,7 +98,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "result": ("Hasil", "Result"),
     "no_nodes": ("(tidak ada)", "(none)"),
     # check
-    "check_ok": ("rencana {id}: {errors} galat, {warnings} peringatan, {infos} asumsi", "plan {id}: {errors} errors, {warnings} warnings, {infos} assumptions"),
+    "check_ok": (
+        "rencana {id}: {errors} galat, {warnings} peringatan, {infos} asumsi",
+        "plan {id}: {errors} errors, {warnings} warnings, {infos} assumptions",
+    ),
     "check_strict": ("--strict: peringatan dihitung sebagai galat", "--strict: warnings count as errors"),
     "assumptions_header": ("Asumsi yang dinyatakan dalam aturan:", "Assumptions declared in the rules:"),
     "warnings_header": ("Peringatan:", "Warnings:"),
@@ -109,14 +112,20 @@ LABELS: dict[str, tuple[str, str]] = {
     "changed": ("diubah", "changed"),
     "moved": ("dipindah", "moved"),
     "no_diff": ("tidak ada perbedaan", "no differences"),
-    "diff_counts": ("{added} ditambah, {removed} dihapus, {changed} diubah", "{added} added, {removed} removed, {changed} changed"),
+    "diff_counts": (
+        "{added} ditambah, {removed} dihapus, {changed} diubah",
+        "{added} added, {removed} removed, {changed} changed",
+    ),
     "before": ("sebelum", "before"),
     "after": ("sesudah", "after"),
     "field": ("Bagian", "Field"),
     "parent": ("Induk", "Parent"),
     "number": ("Nomor", "Number"),
     # template
-    "template_written": ("templat {period} ditulis ke {file}: {rows} baris", "template for {period} written to {file}: {rows} rows"),
+    "template_written": (
+        "templat {period} ditulis ke {file}: {rows} baris",
+        "template for {period} written to {file}: {rows} rows",
+    ),
     "written": ("ditulis: {file}", "written: {file}"),
     # cli errors
     "internal_error": (
@@ -125,9 +134,15 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "unknown_node": ("simpul '{id}' tidak ada dalam rencana", "node '{id}' is not in the plan"),
     "did_you_mean": ("maksud Anda {choices}?", "did you mean {choices}?"),
-    "unknown_period": ("periode '{period}' tidak dikenal; pilihan: {choices}", "unknown period '{period}'; choices: {choices}"),
+    "unknown_period": (
+        "periode '{period}' tidak dikenal; pilihan: {choices}",
+        "unknown period '{period}'; choices: {choices}",
+    ),
     "needs_output": ("format {fmt} memerlukan -o BERKAS", "format {fmt} needs -o FILE"),
-    "bad_format": ("format '{fmt}' tidak tersedia; pilihan: {choices}", "format '{fmt}' is not available; choices: {choices}"),
+    "bad_format": (
+        "format '{fmt}' tidak tersedia; pilihan: {choices}",
+        "format '{fmt}' is not available; choices: {choices}",
+    ),
     "bad_extension": ("berkas keluaran harus berakhiran {choices}", "the output file must end in {choices}"),
     "scoring": ("menilai {period}", "scoring {period}"),
     "reading": ("membaca {file}", "reading {file}"),

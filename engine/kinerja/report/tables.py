@@ -8,12 +8,11 @@ import csv
 import io
 import json
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .fmt import number, percent, plain_number, with_unit
-from .labels import level_label, t
+from .fmt import number, percent, plain_number
+from .labels import t
 
 # Grade colours by the grade's wording (both languages); a profile with other words gets no colour.
 GRADE_STYLES: dict[str, tuple[str, str]] = {
@@ -60,18 +59,37 @@ class Row:
     owner: str
     kind: str | None = None
     trace: list[dict[str, Any]] = field(default_factory=list)
+    group: bool = False  # a goal with no target of its own: a heading, nothing to score
 
 
 def _s(x: Any) -> str:
     return "" if x is None else str(x)
 
 
-def build_rows(plan: Any, card: Any) -> list[Row]:
-    """One Row per result of `card`, in document order."""
+def grade_in(plan: Any, node: Any, result: Any, lang: str) -> str | None:
+    """The result's predicate in `lang`: the engine words it in the plan's language, so another language
+    asks the node's profile again for the same nilai (or capaian)."""
+    if result.grade is None or lang == getattr(plan, "language", lang):
+        return result.grade
+    profile = getattr(node, "profile", None) or getattr(plan, "profile", None)
+    if profile is None:
+        return result.grade
+    of = getattr(getattr(getattr(profile, "spec", None), "grades", None), "of", "nilai")
+    value = result.score if of == "nilai" and result.score is not None else result.achievement
+    try:
+        return profile.grade(value, lang) or result.grade
+    except Exception:  # a profile without that language keeps the engine's word
+        return result.grade
+
+
+def build_rows(plan: Any, card: Any, lang: str | None = None) -> list[Row]:
+    """One Row per result of `card`, in document order (predicates in `lang`, default the plan's)."""
+    lang = lang or getattr(plan, "language", "id")
     out = []
     for r in card:
         node = plan.node(r.node_id)
         tgt = r.target if r.target is not None else None
+        group = getattr(node, "mode", None) == "group"
         out.append(
             Row(
                 id=node.id,
@@ -79,26 +97,22 @@ def build_rows(plan: Any, card: Any) -> list[Row]:
                 depth=int(getattr(node, "depth", 0) or 0),
                 number=_s(node.number),
                 name=node.name,
-                unit=_s(getattr(r, "unit", None) or node.unit),
+                unit="" if group else _s(getattr(r, "unit", None) or node.unit),
                 target=tgt,
                 actual=r.actual,
                 achievement=r.achievement,
                 score=r.score,
-                grade=r.grade,
+                grade=grade_in(plan, node, r, lang),
                 status=r.status,
                 reason=_s(r.reason),
                 remarks=_s(node.remarks),
                 owner=_s(node.owner),
                 kind=getattr(node, "kind", None),
                 trace=list(r.trace or []),
+                group=group,
             )
         )
     return out
-
-
-def iter_rows(plan: Any, card: Any) -> Iterator[Row]:
-    """`build_rows` as an iterator."""
-    yield from build_rows(plan, card)
 
 
 def counts(rows: list[Row]) -> dict[str, int]:
@@ -109,7 +123,7 @@ def counts(rows: list[Row]) -> dict[str, int]:
 
 def note(row: Row, lang: str) -> str:
     """What the Keterangan column shows: the reason a row is not scored, else the node's remarks."""
-    if row.status != "scored":
+    if row.status != "scored" and not row.group:
         label = t(row.status, lang)
         return f"{label}: {row.reason}" if row.reason else label
     return row.remarks
@@ -162,8 +176,21 @@ def rich_table(report: Any) -> Any:
 
 # ------------------------------------------------------------------ CSV, Markdown, JSON
 
-CSV_COLUMNS = ("id", "nomor", "tingkat", "nama", "satuan", "periode", "target", "realisasi", "capaian", "nilai",
-               "predikat", "status", "alasan")
+CSV_COLUMNS = (
+    "id",
+    "nomor",
+    "tingkat",
+    "nama",
+    "satuan",
+    "periode",
+    "target",
+    "realisasi",
+    "capaian",
+    "nilai",
+    "predikat",
+    "status",
+    "alasan",
+)
 
 
 def render_csv(report: Any) -> str:
@@ -173,11 +200,23 @@ def render_csv(report: Any) -> str:
     w = csv.writer(buf, delimiter=";" if lang != "en" else ",", lineterminator="\n")
     w.writerow(CSV_COLUMNS)
     for r in report.rows:
-        w.writerow([
-            r.id, r.number, r.level, r.name, r.unit, report.card.period,
-            plain_number(r.target, lang), plain_number(r.actual, lang), plain_number(r.achievement, lang),
-            plain_number(r.score, lang), r.grade or "", r.status, r.reason,
-        ])
+        w.writerow(
+            [
+                r.id,
+                r.number,
+                r.level,
+                r.name,
+                r.unit,
+                report.card.period,
+                plain_number(r.target, lang),
+                plain_number(r.actual, lang),
+                plain_number(r.achievement, lang),
+                plain_number(r.score, lang),
+                r.grade or "",
+                r.status,
+                r.reason,
+            ]
+        )
     return buf.getvalue()
 
 
@@ -208,10 +247,23 @@ def render_md(report: Any) -> str:
         elif r.level == "langkah_aksi":
             name = f"*{name}*"
         name = "&nbsp;&nbsp;" * r.depth + name
-        lines.append("| " + " | ".join([
-            _md(r.number), name, _md(r.unit), number(r.target, lang), number(r.actual, lang),
-            percent(r.achievement, lang), number(r.score, lang), _md(r.grade or ""), _md(note(r, lang)),
-        ]) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    _md(r.number),
+                    name,
+                    _md(r.unit),
+                    number(r.target, lang),
+                    number(r.actual, lang),
+                    percent(r.achievement, lang),
+                    number(r.score, lang),
+                    _md(r.grade or ""),
+                    _md(note(r, lang)),
+                ]
+            )
+            + " |"
+        )
     if report.problems:
         lines += ["", f"## {t('data_problems', lang)}", ""]
         lines += [f"- {_md(p.render(lang))}" for p in report.problems]
@@ -219,23 +271,20 @@ def render_md(report: Any) -> str:
 
 
 def render_json(report: Any) -> str:
-    """The scorecard's own `to_dict()`, with the plan's identity and the data problems beside it."""
+    """The scorecard's own `to_dict()`, plus the plan's name and year, the language and the data files;
+    problems are worded in the report's language."""
     plan = report.plan
-    m = plan.meta
+    doc = report.card.to_dict()
     doc = {
-        "plan": {"id": plan.id, "name": m.name, "year": m.year, "content_hash": plan.content_hash},
-        "period": report.card.period,
+        "plan": doc.pop("plan", plan.id),
+        "plan_name": plan.meta.name,
+        "year": plan.meta.year,
         "language": report.lang,
         "data_files": list(report.data_files),
-        "scorecard": report.card.to_dict(),
-        "data_problems": [p.to_dict(report.lang) for p in report.problems],
+        **doc,
     }
+    doc["problems"] = [p.to_dict(report.lang) for p in report.problems]
     return json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
-def level_name(level: str, lang: str) -> str:
-    """Re-exported for templates."""
-    return level_label(level, lang)
-
-
-__all__ = ["Row", "build_rows", "counts", "note", "render_csv", "render_md", "render_json", "rich_table", "with_unit"]
+__all__ = ["Row", "build_rows", "counts", "grade_in", "note", "render_csv", "render_json", "render_md", "rich_table"]

@@ -10,7 +10,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from .fmt import number
+from .fmt import input_fields, number
 
 COLUMNS = ("id", "nama", "satuan", "target", "periode", "realisasi", "keterangan")
 
@@ -46,6 +46,9 @@ def periods_for(plan: Any, period: str) -> list[str]:
 
 def is_computed(node: Any) -> bool:
     """True when the node's realisasi comes from a formula, ratio or index rather than from the data."""
+    mode = getattr(node, "mode", None)
+    if mode is not None:
+        return mode in ("formula", "index", "group")
     return bool(getattr(node, "formula_text", None)) or getattr(node, "kind", None) in ("indeks", "rasio", "rumus")
 
 
@@ -57,11 +60,12 @@ def template_rows(plan: Any, period: str, lang: str = "id") -> list[TemplateRow]
         for node in plan.nodes:
             if is_computed(node):
                 for name, spec in (node.inputs or {}).items():
-                    spec = spec or {}
-                    if spec.get("value") is not None:
+                    info = input_fields(spec)
+                    if info["value"] is not None:
                         continue
-                    out.append(TemplateRow(f"{node.id}.{name}", f"{node.name} — {name}", str(spec.get("unit") or ""),
-                                           "", p, node.level))
+                    out.append(
+                        TemplateRow(f"{node.id}.{name}", f"{node.name} — {name}", info["unit"], "", p, node.level)
+                    )
                 continue
             written = (node.period_targets_text or {}).get(p) or ""
             value = (node.period_targets or {}).get(p)

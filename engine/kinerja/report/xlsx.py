@@ -12,6 +12,7 @@ from .tables import Row, build_rows, note
 from .template import COLUMNS, TemplateRow
 
 NUM = "General"
+DEC = "#,##0.00"
 PCT = "0.00"
 
 
@@ -31,6 +32,11 @@ def _styles() -> dict[str, Any]:
     }
 
 
+def number_format(v: float) -> str:
+    """Whole numbers as they are; others with two decimals shown (the cell keeps every digit)."""
+    return NUM if float(v).is_integer() else DEC
+
+
 def _num(v: Any) -> Any:
     """A number stays a number; a (low, high) range becomes text "80–90"; None stays empty."""
     if isinstance(v, tuple | list):
@@ -39,7 +45,7 @@ def _num(v: Any) -> Any:
 
 
 def _sheet_title(text: str) -> str:
-    bad = '[]:*?/\\'
+    bad = "[]:*?/\\"
     return "".join("-" if c in bad else c for c in text)[:31]
 
 
@@ -50,8 +56,18 @@ def _lkip_sheet(wb: Any, title: str, report: Any, card: Any, s: dict[str, Any]) 
     lang = report.lang
     plan = report.plan
     ws = wb.create_sheet(_sheet_title(title))
-    heads = [t("no", lang), t("sasaran", lang), t("indikator", lang), t("unit", lang), t("target", lang),
-             t("actual", lang), t("achievement_pct", lang), t("remarks", lang), t("score", lang), t("grade", lang)]
+    heads = [
+        t("no", lang),
+        t("sasaran", lang),
+        t("indikator", lang),
+        t("unit", lang),
+        t("target", lang),
+        t("actual", lang),
+        t("achievement_pct", lang),
+        t("remarks", lang),
+        t("score", lang),
+        t("grade", lang),
+    ]
     ws.cell(1, 1, t("report_title", lang).upper()).font = s["title"]
     ws.cell(2, 1, plan.meta.name)
     ws.cell(3, 1, f"{t('period', lang)}: {card.period}")
@@ -64,7 +80,7 @@ def _lkip_sheet(wb: Any, title: str, report: Any, card: Any, s: dict[str, Any]) 
     for c in range(1, len(heads) + 1):  # column numbers (1)…(10), as printed LKIP tables have
         cell = ws.cell(head_row + 1, c, f"({c})")
         cell.alignment, cell.border, cell.fill = s["center"], s["border"], s["head_fill"]
-    rows = [r for r in build_rows(plan, card) if r.level in ("sasaran", "indikator")]
+    rows = [r for r in build_rows(plan, card, lang) if r.level in ("sasaran", "indikator")]
     r_i = head_row + 2
     goal_start: int | None = None
 
@@ -119,10 +135,10 @@ def _lkip_sheet(wb: Any, title: str, report: Any, card: Any, s: dict[str, Any]) 
 def _values(ws: Any, r_i: int, row: Row, lang: str, indicator_text: str) -> None:
     ws.cell(r_i, 3, indicator_text)
     ws.cell(r_i, 4, row.unit)
-    for col, v, fmt in ((5, row.target, NUM), (6, row.actual, NUM), (7, row.achievement, PCT), (9, row.score, PCT)):
+    for col, v, fmt in ((5, row.target, None), (6, row.actual, None), (7, row.achievement, PCT), (9, row.score, PCT)):
         cell = ws.cell(r_i, col, _num(v))
         if isinstance(v, int | float):
-            cell.number_format = fmt
+            cell.number_format = fmt or number_format(v)
     ws.cell(r_i, 8, note(row, lang) or None)
     ws.cell(r_i, 10, row.grade)
 
@@ -133,19 +149,48 @@ def _detail_sheet(wb: Any, report: Any, s: dict[str, Any]) -> None:
 
     lang = report.lang
     ws = wb.create_sheet(_sheet_title(f"{t('details', lang)} {report.card.period}"))
-    heads = ["id", t("level", lang), t("no", lang), t("name", lang), t("unit", lang), t("period", lang),
-             t("target", lang), t("actual", lang), t("achievement_pct", lang), t("score", lang), t("grade", lang),
-             t("status", lang), t("reason", lang), t("owner", lang)]
+    heads = [
+        "id",
+        t("level", lang),
+        t("no", lang),
+        t("name", lang),
+        t("unit", lang),
+        t("period", lang),
+        t("target", lang),
+        t("actual", lang),
+        t("achievement_pct", lang),
+        t("score", lang),
+        t("grade", lang),
+        t("status", lang),
+        t("reason", lang),
+        t("owner", lang),
+    ]
     for c, h in enumerate(heads, 1):
         cell = ws.cell(1, c, h)
         cell.font, cell.fill = s["bold"], s["head_fill"]
     for i, r in enumerate(report.rows, 2):
-        vals = [r.id, r.level, r.number, r.name, r.unit, report.card.period, _num(r.target), r.actual,
-                r.achievement, r.score, r.grade, t(r.status, lang), r.reason or None, r.owner or None]
+        vals = [
+            r.id,
+            r.level,
+            r.number,
+            r.name,
+            r.unit,
+            report.card.period,
+            _num(r.target),
+            r.actual,
+            r.achievement,
+            r.score,
+            r.grade,
+            t(r.status, lang),
+            r.reason or None,
+            r.owner or None,
+        ]
         for c, v in enumerate(vals, 1):
             cell = ws.cell(i, c, v)
             if c in (9, 10) and isinstance(v, int | float):
                 cell.number_format = PCT
+            elif c in (7, 8) and isinstance(v, int | float):
+                cell.number_format = number_format(v)
     for c, w in enumerate([26, 12, 6, 60, 10, 8, 10, 10, 12, 8, 14, 14, 40, 30], 1):
         ws.column_dimensions[get_column_letter(c)].width = w
     ws.freeze_panes = "B2"
