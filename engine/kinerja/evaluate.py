@@ -292,7 +292,7 @@ def _index(node: Node, results: Mapping[str, NodeResult], trace: list[dict[str, 
         "left_out": dropped,
         "cap_contribution": node.cap_contribution,
     }
-    den = math.fsum(w for w, _ in used)
+    den = sum(w for w, _ in used)
     if den == 0:
         trace.append(step)
         raise _NotScored("no_data", "no-components")
@@ -302,9 +302,9 @@ def _index(node: Node, results: Mapping[str, NodeResult], trace: list[dict[str, 
         if any(v == 0 for _, v in used):
             actual = 0.0
         else:
-            actual = math.exp(math.fsum(w * math.log(v) for w, v in used) / den)
+            actual = math.exp(sum(w * math.log(v) for w, v in used) / den)
     else:
-        actual = math.fsum(w * v for w, v in used) / den
+        actual = sum(w * v for w, v in used) / den
     step["weights_used"] = den
     step["value"] = actual
     trace.append(step)

@@ -95,7 +95,7 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], Callable[..., Any], int, int]] = 
     "max": (max, lambda *a: _reduce(np.maximum, a), 2, MAX_ARGS),
     "abs": (abs, np.abs, 1, 1),
     "round": (_round, np.vectorize(_round, otypes=[float]), 1, 2),
-    "sum": (lambda *a: math.fsum(a), lambda *a: _reduce(np.add, a), 1, MAX_ARGS),
+    "sum": (lambda *a: float(sum(a)), lambda *a: _reduce(np.add, a), 1, MAX_ARGS),
     "mean": (_mean, lambda *a: _reduce(np.add, a) / len(a), 1, MAX_ARGS),
     "geomean": (_geomean, lambda *a: _reduce(np.multiply, a) ** (1.0 / len(a)), 1, MAX_ARGS),
     "clamp": (_clamp, lambda x, lo, hi: np.clip(x, lo, hi), 3, 3),

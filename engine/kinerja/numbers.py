@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import Any
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 BLANKS = frozenset({"", "-", "–", "—", "_"})
@@ -122,23 +123,66 @@ def is_ambiguous_thousands(text: str) -> bool:
 
 
 def round_half_up(x: float, decimals: int) -> float:
-    """Round half away from zero on the number's shortest decimal text (spreadsheet ROUND)."""
-    return _quantize(x, decimals, ROUND_HALF_UP)
+    """Round half away from zero as a spreadsheet does (2.675 → 2.68, where binary `round` gives 2.67).
+
+    A tie is decided on the number's shortest decimal text: x is a tie exactly when it is the double nearest
+    to the decimal halfway point, which is what `Decimal(repr(x))` would see. Same algorithm as
+    `round_half_up_array`, so the per-unit and the batch paths agree to the bit.
+    """
+    if not math.isfinite(x):
+        return x
+    p = 10.0**decimals
+    a = abs(x)
+    f = math.floor(a * p)
+    r = f + 1 if a >= (f + 0.5) / p else f
+    return math.copysign(r / p, x)
 
 
 def truncate(x: float, decimals: int) -> float:
-    """Cut off after `decimals` digits (spreadsheet TRUNC / ROUNDDOWN)."""
-    return _quantize(x, decimals, ROUND_DOWN)
-
-
-def _quantize(x: float, decimals: int, mode: str) -> float:
+    """Cut off after `decimals` digits (spreadsheet TRUNC), judged on the shortest decimal text of x."""
     if not math.isfinite(x):
         return x
+    p = 10.0**decimals
+    a = abs(x)
+    f = math.floor(a * p)
+    if a >= (f + 1) / p:
+        f += 1
+    elif a < f / p:
+        f -= 1
+    return math.copysign(f / p, x)
+
+
+def round_half_up_array(x: Any, decimals: int) -> Any:
+    """`round_half_up` over a numpy array (NaN stays NaN)."""
+    import numpy as np
+
+    p = 10.0**decimals
+    a = np.abs(x)
+    f = np.floor(a * p)
+    r = np.where(a >= (f + 0.5) / p, f + 1, f)
+    return np.copysign(r / p, x)
+
+
+def truncate_array(x: Any, decimals: int) -> Any:
+    """`truncate` over a numpy array (NaN stays NaN)."""
+    import numpy as np
+
+    p = 10.0**decimals
+    a = np.abs(x)
+    f = np.floor(a * p)
+    f = np.where(a >= (f + 1) / p, f + 1, np.where(a < f / p, f - 1, f))
+    return np.copysign(f / p, x)
+
+
+def round_decimal_reference(x: float, decimals: int, mode: str = "half-up") -> float:
+    """The slow reference: round the shortest decimal text of x with `decimal` (tests cross-check)."""
+    if not math.isfinite(x):
+        return x
+    rounding = ROUND_HALF_UP if mode == "half-up" else ROUND_DOWN
     try:
-        q = Decimal(repr(x)).quantize(Decimal(1).scaleb(-decimals), rounding=mode)
+        return float(Decimal(repr(x)).quantize(Decimal(1).scaleb(-decimals), rounding=rounding))
     except InvalidOperation:
         return x
-    return float(q)
 
 
 def format_id(x: float | None, decimals: int = 2) -> str:

@@ -24,7 +24,8 @@ def _mean(xs: Sequence[float]) -> float:
 
 # aggregation name (Indonesian key) -> (English name, function)
 AGGREGATIONS: dict[str, tuple[str, Callable[[Sequence[float]], float]]] = {
-    "jumlah": ("sum", lambda xs: math.fsum(xs)),  # exact sum: rupiah amounts do not drift
+    # left-to-right sums, as the batch path does them: whole rupiah below 2**53 stay exact
+    "jumlah": ("sum", lambda xs: float(sum(xs))),
     "terakhir": ("last", _last),
     "rata_rata": ("mean", _mean),
     "maksimum": ("max", max),
