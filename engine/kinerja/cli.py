@@ -16,7 +16,6 @@ from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 
 from .report.labels import t
@@ -139,7 +138,8 @@ class TemplateFormat(StrEnum):
 
 
 PlanArg = Annotated[
-    Path, typer.Argument(help="Folder rencana (berisi rencana.toml) / plan folder.", show_default=False, metavar="RENCANA")
+    Path,
+    typer.Argument(help="Folder rencana (berisi rencana.toml) / plan folder.", show_default=False, metavar="RENCANA"),
 ]
 LangOpt = Annotated[
     Lang | None,
@@ -176,12 +176,19 @@ SUFFIX_FORMATS = {
 }
 
 
+# Exits and usage errors belong to typer (whichever click it is built on): never reworded.
+PASS_THROUGH: tuple[type[BaseException], ...] = (
+    typer.Exit,
+    typer.Abort,
+    *(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"),
+)
+
+
 class Run:
     """One command's run: language, debug flag, stderr, and the guard that turns failures into messages."""
 
-    def __init__(self, lang: Lang | None, debug: bool) -> None:
-        ctx = click.get_current_context(silent=True)
-        obj = (ctx.find_root().obj if ctx else None) or {}
+    def __init__(self, ctx: typer.Context, lang: Lang | None, debug: bool) -> None:
+        obj = ctx.find_root().obj or {}
         chosen = lang.value if lang else obj.get("lang")
         self.lang_opt: str | None = chosen
         self.lang: str = chosen or "id"
@@ -208,7 +215,7 @@ class Run:
 
         try:
             yield
-        except (typer.Exit, typer.Abort, click.exceptions.Exit, click.exceptions.ClickException, click.exceptions.Abort):
+        except PASS_THROUGH:
             raise
         except RuleError as e:
             lang = self.lang_opt or getattr(e, "lang", None) or self.lang
@@ -337,6 +344,7 @@ def _root(
 
 @app.command(epilog=EXAMPLES["check"])
 def check(
+    ctx: typer.Context,
     plan: PlanArg,
     strict: Annotated[bool, typer.Option("--strict", help="Peringatan dihitung galat / warnings are errors.")] = False,
     fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="text atau json.")] = CheckFormat.text,
@@ -352,7 +360,7 @@ def check(
 
     from .errors import RuleError
 
-    run = Run(lang, debug)
+    run = Run(ctx, lang, debug)
     with run.guard():
         try:
             p = _load(run, plan)
@@ -404,6 +412,7 @@ def check(
 
 @app.command(epilog=EXAMPLES["score"])
 def score(
+    ctx: typer.Context,
     plan: PlanArg,
     data: DataOpt,
     period: PeriodOpt = None,
@@ -431,7 +440,7 @@ def score(
     from .report import NEEDS_QUARTERS, ScoreReport, render
     from .report.tables import rich_table
 
-    run = Run(lang, debug)
+    run = Run(ctx, lang, debug)
     with run.guard():
         chosen = _format_for(output, fmt, "table")
         if chosen == "xlsx" and output is None:
@@ -476,6 +485,7 @@ def score(
 
 @app.command(epilog=EXAMPLES["explain"])
 def explain(
+    ctx: typer.Context,
     plan: PlanArg,
     node_id: Annotated[str, typer.Argument(help="Id simpul / node id, mis. iku_response_time.", show_default=False)],
     data: DataOpt,
@@ -493,7 +503,7 @@ def explain(
     """
     from .report.explain import explain_json, explain_text
 
-    run = Run(lang, debug)
+    run = Run(ctx, lang, debug)
     with run.guard():
         p = _load(run, plan)
         _node(run, p, node_id)
@@ -510,6 +520,7 @@ def explain(
 
 @app.command(epilog=EXAMPLES["catalogue"])
 def catalogue(
+    ctx: typer.Context,
     plan: PlanArg,
     fmt: Annotated[
         CatalogueFormat | None,
@@ -525,7 +536,7 @@ def catalogue(
     """
     from .report.catalogue import RENDERERS
 
-    run = Run(lang, debug)
+    run = Run(ctx, lang, debug)
     with run.guard():
         chosen = _format_for(output, fmt, "md")
         if chosen not in RENDERERS:
@@ -536,6 +547,7 @@ def catalogue(
 
 @app.command(epilog=EXAMPLES["diff"])
 def diff(
+    ctx: typer.Context,
     plan_a: Annotated[Path, typer.Argument(help="Rencana lama / the plan before.", show_default=False)],
     plan_b: Annotated[Path, typer.Argument(help="Rencana baru / the plan after.", show_default=False)],
     fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="text, md atau json.")] = DiffFormat.text,
@@ -552,7 +564,7 @@ def diff(
     """
     from .report.diff import RENDERERS, diff_plans
 
-    run = Run(lang, debug)
+    run = Run(ctx, lang, debug)
     with run.guard():
         a = _load(run, plan_a)
         b = _load(run, plan_b)
@@ -564,6 +576,7 @@ def diff(
 
 @app.command(epilog=EXAMPLES["template"])
 def template(
+    ctx: typer.Context,
     plan: PlanArg,
     period: Annotated[str, typer.Option("--period", "-p", help="TW1..TW4, sd-TW2 atau tahun.", show_default=False)],
     output: OutputOpt = None,
@@ -581,9 +594,11 @@ def template(
     from .report.template import periods_for, render_template_csv, template_rows
     from .report.xlsx import render_template_xlsx
 
-    run = Run(lang, debug)
+    run = Run(ctx, lang, debug)
     with run.guard():
         chosen = _format_for(output, fmt, "csv")
+        if fmt is None and output is not None and output.suffix.lower() not in (".csv", ".xlsx"):
+            chosen = ""
         if chosen not in ("csv", "xlsx"):
             raise run.fail("bad_extension", 2, choices=".csv, .xlsx")
         p = _load(run, plan)

@@ -195,7 +195,9 @@ def _inputs(spec: NodeSpec, ctx: Ctx) -> dict[str, InputDef]:
         monthly = False
         if d is not None and d.periods is not None:
             if d.periods not in ("bulan", "triwulan"):
-                ctx.problem("unknown-choice", f"{key}.periode", value=d.periods, key="periode", choices="bulan, triwulan")
+                ctx.problem(
+                    "unknown-choice", f"{key}.periode", value=d.periods, key="periode", choices="bulan, triwulan"
+                )
             monthly = d.periods == "bulan"
         out[name] = InputDef(
             name,
@@ -213,9 +215,7 @@ def _inputs(spec: NodeSpec, ctx: Ctx) -> dict[str, InputDef]:
 
 def _formula(text: str, spec: NodeSpec, ctx: Ctx, inputs: dict[str, InputDef], key: str = "rumus") -> dict[str, Any]:
     names = set(inputs) | (ctx.node_ids - {spec.id})
-    f, probs = parse_formula(
-        text, names, file=ctx.file, node_id=spec.id, path=f"{ctx.path}.{key}", tables=ctx.tables
-    )
+    f, probs = parse_formula(text, names, file=ctx.file, node_id=spec.id, path=f"{ctx.path}.{key}", tables=ctx.tables)
     ctx.problems.extend(probs)
     refs = tuple(n for n in (f.names if f else ()) if n not in inputs)
     return {"formula": f, "formula_text": text, "inputs": inputs, "refs": refs}
@@ -257,7 +257,9 @@ def _build_index(spec: NodeSpec, ctx: Ctx) -> dict[str, Any]:
         comps = list(spec.indicators)
         weights = [1.0] * len(comps)
         if any(c.weight is not None for c in comps):
-            ctx.problem("wrong-type", "bobot_sama", key="bobot_sama", detail="bobot_sama = true tetapi komponen memberi bobot")
+            ctx.problem(
+                "wrong-type", "bobot_sama", key="bobot_sama", detail="bobot_sama = true tetapi komponen memberi bobot"
+            )
     else:
         comps = [c for c in spec.indicators if c.weight is not None]
         weights = [float(c.weight) for c in comps if c.weight is not None]
@@ -349,8 +351,14 @@ def flatten(
     out: list[_Raw] = []
 
     def walk(
-        spec: NodeSpec, level: str, file: str, path: str, parent: str | None, depth: int,
-        ancestors: tuple[NodeSpec, ...], included: str | None,
+        spec: NodeSpec,
+        level: str,
+        file: str,
+        path: str,
+        parent: str | None,
+        depth: int,
+        ancestors: tuple[NodeSpec, ...],
+        included: str | None,
     ) -> None:
         out.append(_Raw(spec, level, file, path, parent, depth, ancestors, included))
         below = (*ancestors, spec)
@@ -366,9 +374,6 @@ def flatten(
         for i, g in enumerate(goals):
             walk(g, "sasaran", file, f"sasaran[{i}]", None, 0, (), None)
     return out
-
-
-
 
 
 def compile_nodes(

@@ -261,8 +261,15 @@ def bind(plan: Plan, data: Realisasi) -> tuple[dict[tuple[str, str], Value], lis
         if r.id in computed:
             inputs = [k for k in targets if k.startswith(r.id + ".")]
             problems.append(
-                Problem("data-computed", "error", r.file, r.id, "id", {"id": r.id, "inputs": ", ".join(inputs) or "-"},
-                        row=r.row)
+                Problem(
+                    "data-computed",
+                    "error",
+                    r.file,
+                    r.id,
+                    "id",
+                    {"id": r.id, "inputs": ", ".join(inputs) or "-"},
+                    row=r.row,
+                )
             )
             continue
         allowed = MONTHS if r.id in monthly else periods

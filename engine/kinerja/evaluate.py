@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from .compiler import Node
@@ -43,6 +44,22 @@ class _NotScored(Exception):
 def _reason(lang: str, code: str, **args: Any) -> str:
     t = REASONS[code][1 if lang == "en" else 0]
     return t.format(**args)
+
+
+def with_targets(node: Node, overrides: Mapping[tuple[str, str], float]) -> Node:
+    """`node` with a unit's own targets: `overrides` maps (node id, period or "TAHUN") to a number."""
+    pt = {p: overrides.get((node.id, p), v) for p, v in node.period_targets.items()}
+    changes: dict[str, Any] = {}
+    if pt != node.period_targets:
+        changes["period_targets"] = pt
+        changes["period_targets_text"] = {
+            p: (f"{pt[p]:g}" if (node.id, p) in overrides else t) for p, t in node.period_targets_text.items()
+        }
+    annual = overrides.get((node.id, "TAHUN"))
+    if annual is not None:
+        changes["target"] = annual
+        changes["target_text"] = f"{annual:g}"
+    return replace(node, **changes) if changes else node
 
 
 def period_target(node: Node, period: Period, year_periods: tuple[str, ...]) -> tuple[Any, dict[str, Any]]:
@@ -122,14 +139,22 @@ def _aggregate(how: str, xs: list[float]) -> float:
     return AGGREGATIONS[how][1](xs)
 
 
-def score_plan(plan: Plan, values: Mapping[tuple[str, str], Value], period: Period) -> dict[str, NodeResult]:
-    """Score every node of `plan` for `period` from bound `values`; results keyed by node id."""
+def score_plan(
+    plan: Plan,
+    values: Mapping[tuple[str, str], Value],
+    period: Period,
+    targets: Mapping[tuple[str, str], float] | None = None,
+) -> dict[str, NodeResult]:
+    """Score every node of `plan` for `period` from bound `values`; results keyed by node id.
+
+    `targets` optionally overrides targets per (node id, period or "TAHUN"), for a unit with its own.
+    """
     lang = plan.language
     by_id = plan.by_id
     results: dict[str, NodeResult] = {}
     for nid in plan.order:
         node = by_id[nid]
-        results[nid] = _score_node(node, plan, values, period, results, lang)
+        results[nid] = _score_node(node, plan, values, period, results, lang, targets)
     return results
 
 
@@ -140,8 +165,11 @@ def _score_node(
     period: Period,
     results: Mapping[str, NodeResult],
     lang: str,
+    targets: Mapping[tuple[str, str], float] | None = None,
 ) -> NodeResult:
     trace: list[dict[str, Any]] = []
+    if targets:
+        node = with_targets(node, targets)
     target, tstep = period_target(node, period, plan.periods)
     if node.mode == "group":
         return NodeResult(node.id, None, None, None, None, None, "no_target", _reason(lang, "group"), node.unit, ())
@@ -208,7 +236,13 @@ def _actual(
             raise _NotScored("no_data", "no-data", periods=", ".join(missing or period.members))
         actual = _aggregate(how, xs)
         trace.append(
-            {"step": "actual", "value": actual, "unit": node.unit, "aggregation": AGGREGATIONS[how][0], "inputs": sources}
+            {
+                "step": "actual",
+                "value": actual,
+                "unit": node.unit,
+                "aggregation": AGGREGATIONS[how][0],
+                "inputs": sources,
+            }
         )
         return actual
     if node.mode == "formula":
@@ -220,7 +254,9 @@ def _actual(
                 continue
             ihow = inp.aggregation or how
             key = f"{node.id}.{name}"
-            members, req = (months_of(period.members), months_of(required)) if inp.monthly else (period.members, required)
+            members, req = (
+                (months_of(period.members), months_of(required)) if inp.monthly else (period.members, required)
+            )
             if inp.value is not None and not any((key, p) in values for p in members):
                 # a fixed value from the rules is a level, not a per-period amount: used once, as is
                 env[name] = inp.value
@@ -262,7 +298,9 @@ def _actual(
             env[ref] = r.actual
             inputs.append({"name": ref, "value": r.actual, "unit": r.unit, "source": f"realisasi {ref}"})
         actual = node.formula.evaluate(env)
-        trace.append({"step": "actual", "formula": node.formula.text, "inputs": inputs, "value": actual, "unit": node.unit})
+        trace.append(
+            {"step": "actual", "formula": node.formula.text, "inputs": inputs, "value": actual, "unit": node.unit}
+        )
         return actual
     if node.mode == "index":
         return _index(node, results, trace)

@@ -103,6 +103,18 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], Callable[..., Any], int, int]] = 
 }
 
 
+def _vector_table(fn: Callable[[float], float]) -> Callable[[Any], Any]:
+    """A lookup table over arrays: a value that falls in no step becomes NaN (an error for that row only)."""
+
+    def one(x: float) -> float:
+        try:
+            return fn(x)
+        except ValueError:
+            return math.nan
+
+    return np.vectorize(one, otypes=[float])
+
+
 def _reduce(op: Any, args: tuple[Any, ...]) -> Any:
     out = args[0]
     for a in args[1:]:
@@ -233,7 +245,7 @@ def parse_formula(
     """
     allowed = set(names)
     tables = dict(tables or {})
-    functions = {**FUNCTIONS, **{k: (fn, np.vectorize(fn, otypes=[float]), 1, 1) for k, fn in tables.items()}}
+    functions = {**FUNCTIONS, **{k: (fn, _vector_table(fn), 1, 1) for k, fn in tables.items()}}
     problems: list[Problem] = []
 
     def refuse(code: str, pos: int | None = None, **args: Any) -> tuple[None, list[Problem]]:

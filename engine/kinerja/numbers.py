@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 BLANKS = frozenset({"", "-", "–", "—", "_"})
 _NUM = re.compile(r"^\s*([+-]?)\s*(\d[\d.,]*)\s*(.*?)\s*$", re.S)

@@ -4,7 +4,6 @@ semantics that say how quarterly targets and realisasi relate to the year.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass

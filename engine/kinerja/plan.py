@@ -9,7 +9,7 @@ import hashlib
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .compiler import IncludedFile, Node, compile_nodes
 from .data import Realisasi, bind, read_realisasi
@@ -19,6 +19,9 @@ from .loader import read_toml, validate
 from .periods import PERIOD_SETS, Period, parse_period
 from .profile import Profile, find_profile
 from .result import Scorecard
+
+if TYPE_CHECKING:
+    from .batch import BatchResult
 from .schema import GoalFile, Include, NodeSpec, PlanFile, PlanMeta
 from .units import Units
 
@@ -84,11 +87,12 @@ class Plan:
 
         return lint(self)
 
-    def score(self, data: Any, period: str) -> Scorecard:
+    def score(self, data: Any, period: str, targets: Mapping[tuple[str, str], float] | None = None) -> Scorecard:
         """Score every node for `period` ("TW1".."TW4", "sd-TW2", or the year, e.g. "2025").
 
         Args:
             data: a `Realisasi`, a path to a data file, or a mapping (see `read_realisasi`).
+            targets: optional targets of this unit replacing the plan's, by (node id, "TW1".. or "TAHUN").
 
         Raises:
             ValueError: unknown period. Bad data rows do not raise: they are listed in `Scorecard.problems`.
@@ -96,8 +100,23 @@ class Plan:
         p = self.period(period)
         realisasi = data if isinstance(data, Realisasi) else read_realisasi(data)
         values, problems = bind(self, realisasi)
-        results = score_plan(self, values, p)
+        results = score_plan(self, values, p, targets)
         return Scorecard(self, p.label, results, tuple(problems))
+
+    def score_many(self, table: Any, period: str) -> BatchResult:
+        """Score many units at once (a Polda's Polres, headquarters' 500 Polres and 4,300 Polsek).
+
+        Args:
+            table: a long table with columns unit, id, periode, realisasi and optional target (a CSV or
+                Parquet path, a dict of columns, rows, or a `batch.Table`).
+            period: as for `score`.
+
+        Returns a `BatchResult` whose per-unit results equal `score` for that unit alone (without trace).
+        """
+        from .batch import Table, read_table, score_many
+
+        t = table if isinstance(table, Table) else read_table(table)
+        return score_many(self, t, self.period(period))
 
     @cached_property
     def assumptions(self) -> list[Problem]:
@@ -241,14 +260,20 @@ def _resolve_includes(
         for spec in _walk_specs(goals):
             if spec.include is None:
                 continue
-            inc = spec.include if isinstance(spec.include, Include) else Include.model_validate({"aturan": spec.include})
+            inc = (
+                spec.include if isinstance(spec.include, Include) else Include.model_validate({"aturan": spec.include})
+            )
             where = f"{display}"
             target = _find_rule_set(folder, inc.rules)
             if target is None:
-                problems.append(Problem("file-missing", "error", where, spec.id, "sertakan.aturan", {"detail": inc.rules}))
+                problems.append(
+                    Problem("file-missing", "error", where, spec.id, "sertakan.aturan", {"detail": inc.rules})
+                )
                 continue
             if depth >= MAX_INCLUDE_DEPTH:
-                problems.append(Problem("include-depth", "error", where, spec.id, "sertakan", {"max": MAX_INCLUDE_DEPTH}))
+                problems.append(
+                    Problem("include-depth", "error", where, spec.id, "sertakan", {"max": MAX_INCLUDE_DEPTH})
+                )
                 continue
             rs_path = target / PLAN_FILE
             raw, probs = read_toml(rs_path, _display(rs_path))
@@ -262,23 +287,47 @@ def _resolve_includes(
             rs = pf.plan
             digest.update(rs_path.read_bytes())
             if inc.version is not None and rs.version != inc.version:
-                problems.append(Problem("include-version", "error", where, spec.id, "sertakan.versi",
-                                        {"rules": inc.rules, "want": inc.version, "got": rs.version or "-"}))
+                problems.append(
+                    Problem(
+                        "include-version",
+                        "error",
+                        where,
+                        spec.id,
+                        "sertakan.versi",
+                        {"rules": inc.rules, "want": inc.version, "got": rs.version or "-"},
+                    )
+                )
                 continue
             if rs.periods != meta.periods:
-                problems.append(Problem("include-periods", "error", where, spec.id, "sertakan.aturan",
-                                        {"rules": inc.rules, "got": rs.periods, "want": meta.periods}))
+                problems.append(
+                    Problem(
+                        "include-periods",
+                        "error",
+                        where,
+                        spec.id,
+                        "sertakan.aturan",
+                        {"rules": inc.rules, "got": rs.periods, "want": meta.periods},
+                    )
+                )
                 continue
             rs_files = _goal_files(target, problems, digest)
-            includes[spec.id] = tuple(
-                IncludedFile(f"{rs.id}@{rs.version or '-'}", d, tuple(g)) for d, g in rs_files
-            )
+            includes[spec.id] = tuple(IncludedFile(f"{rs.id}@{rs.version or '-'}", d, tuple(g)) for d, g in rs_files)
             if rs.result:
                 include_results[spec.id] = rs.result
             elif not spec.formula:
-                problems.append(Problem("missing-key", "error", _display(rs_path), None, "rencana.hasil", {"key": "hasil"}))
-            included.append({"node": spec.id, "rules": inc.rules, "id": rs.id, "version": rs.version,
-                             "source": rs.source, "folder": _display(target)})
+                problems.append(
+                    Problem("missing-key", "error", _display(rs_path), None, "rencana.hasil", {"key": "hasil"})
+                )
+            included.append(
+                {
+                    "node": spec.id,
+                    "rules": inc.rules,
+                    "id": rs.id,
+                    "version": rs.version,
+                    "source": rs.source,
+                    "folder": _display(target),
+                }
+            )
             _resolve_includes(target, meta, rs_files, problems, digest, includes, include_results, included, depth + 1)
 
 
