@@ -10,13 +10,13 @@ through simpleeval with the engine's operator and function tables; tests use it 
 from __future__ import annotations
 
 import ast
+import functools
 import math
 import operator
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import simpleeval
 
 from .errors import Problem, close_matches
@@ -89,18 +89,42 @@ def _sqrt(x: float) -> float:
     return math.sqrt(x)
 
 
-# name -> (scalar implementation, array implementation, min args, max args)
-FUNCTIONS: dict[str, tuple[Callable[..., Any], Callable[..., Any], int, int]] = {
-    "min": (min, lambda *a: _reduce(np.minimum, a), 2, MAX_ARGS),
-    "max": (max, lambda *a: _reduce(np.maximum, a), 2, MAX_ARGS),
-    "abs": (abs, np.abs, 1, 1),
-    "round": (_round, np.vectorize(_round, otypes=[float]), 1, 2),
-    "sum": (lambda *a: float(sum(a)), lambda *a: _reduce(np.add, a), 1, MAX_ARGS),
-    "mean": (_mean, lambda *a: _reduce(np.add, a) / len(a), 1, MAX_ARGS),
-    "geomean": (_geomean, lambda *a: _reduce(np.multiply, a) ** (1.0 / len(a)), 1, MAX_ARGS),
-    "clamp": (_clamp, lambda x, lo, hi: np.clip(x, lo, hi), 3, 3),
-    "sqrt": (_sqrt, np.sqrt, 1, 1),
+# name -> (scalar implementation, name of the array implementation in `_array_functions`, min args, max args)
+FUNCTIONS: dict[str, tuple[Callable[..., Any], str, int, int]] = {
+    "min": (min, "min", 2, MAX_ARGS),
+    "max": (max, "max", 2, MAX_ARGS),
+    "abs": (abs, "abs", 1, 1),
+    "round": (_round, "round", 1, 2),
+    "sum": (lambda *a: float(sum(a)), "sum", 1, MAX_ARGS),
+    "mean": (_mean, "mean", 1, MAX_ARGS),
+    "geomean": (_geomean, "geomean", 1, MAX_ARGS),
+    "clamp": (_clamp, "clamp", 3, 3),
+    "sqrt": (_sqrt, "sqrt", 1, 1),
 }
+
+
+@functools.lru_cache(maxsize=1)
+def _array_globals() -> dict[str, Any]:
+    """The array versions of the function table; numpy is imported only when arrays are evaluated."""
+    import numpy as np
+
+    return {
+        "__builtins__": {},
+        "min": lambda *a: _reduce(np.minimum, a),
+        "max": lambda *a: _reduce(np.maximum, a),
+        "abs": np.abs,
+        "round": np.vectorize(_round, otypes=[float]),
+        "sum": lambda *a: _reduce(np.add, a),
+        "mean": lambda *a: _reduce(np.add, a) / len(a),
+        "geomean": lambda *a: _reduce(np.multiply, a) ** (1.0 / len(a)),
+        "clamp": lambda x, lo, hi: np.clip(x, lo, hi),
+        "sqrt": np.sqrt,
+        "_where": np.where,
+        "_and": np.logical_and,
+        "_or": np.logical_or,
+        "_not": np.logical_not,
+        "_pow": np.power,
+    }
 
 
 def _vector_table(fn: Callable[[float], float]) -> Callable[[Any], Any]:
@@ -111,6 +135,8 @@ def _vector_table(fn: Callable[[float], float]) -> Callable[[Any], Any]:
             return fn(x)
         except ValueError:
             return math.nan
+
+    import numpy as np
 
     return np.vectorize(one, otypes=[float])
 
@@ -188,7 +214,6 @@ class Formula:
     _vcode: Any = field(repr=False, compare=False, default=None)
     tables: Mapping[str, Callable[[float], float]] = field(repr=False, compare=False, default_factory=dict)
     _globals: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
-    _vglobals: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     def evaluate(self, values: Mapping[str, float]) -> float:
         """Evaluate over plain numbers. Raises ZeroDivisionError, ValueError or OverflowError."""
@@ -198,11 +223,16 @@ class Formula:
             raise OverflowError("result is not a finite number")
         return result
 
-    def evaluate_array(self, columns: Mapping[str, Any]) -> np.ndarray:
+    def evaluate_array(self, columns: Mapping[str, Any]) -> Any:
         """Evaluate over numpy arrays (one row per unit); non-finite rows come back as NaN."""
+        import numpy as np
+
+        g = _array_globals()
+        if self.tables:
+            g = {**g, **{k: _vector_table(fn) for k, fn in self.tables.items()}}
         with np.errstate(all="ignore"):
             cols = {k: np.asarray(v, dtype=float) for k, v in columns.items()}
-            out = np.asarray(eval(self._vcode, self._vglobals, cols), dtype=float)  # noqa: S307
+            out = np.asarray(eval(self._vcode, g, cols), dtype=float)  # noqa: S307
         out = np.where(np.isfinite(out), out, np.nan)
         return out
 
@@ -218,15 +248,6 @@ class Formula:
 
 _SCALAR_GLOBALS: dict[str, Any] = {"__builtins__": {}, **{k: v[0] for k, v in FUNCTIONS.items()}}
 _SCALAR_GLOBALS["_pow"] = _safe_pow
-_ARRAY_GLOBALS: dict[str, Any] = {
-    "__builtins__": {},
-    **{k: v[1] for k, v in FUNCTIONS.items()},
-    "_where": np.where,
-    "_and": np.logical_and,
-    "_or": np.logical_or,
-    "_not": np.logical_not,
-    "_pow": np.power,
-}
 
 
 def parse_formula(
@@ -245,7 +266,10 @@ def parse_formula(
     """
     allowed = set(names)
     tables = dict(tables or {})
-    functions = {**FUNCTIONS, **{k: (fn, _vector_table(fn), 1, 1) for k, fn in tables.items()}}
+    functions: dict[str, tuple[Callable[..., Any], str, int, int]] = {
+        **FUNCTIONS,
+        **{k: (fn, k, 1, 1) for k, fn in tables.items()},
+    }
     problems: list[Problem] = []
 
     def refuse(code: str, pos: int | None = None, **args: Any) -> tuple[None, list[Problem]]:
@@ -382,8 +406,7 @@ def parse_formula(
     code = compile(ast.fix_missing_locations(_ScalarRewriter().visit(_copy(expr))), "<rumus>", "eval")
     vcode = compile(ast.fix_missing_locations(_ArrayRewriter().visit(_copy(expr))), "<rumus>", "eval")
     g = {**_SCALAR_GLOBALS, **tables}
-    vg = {**_ARRAY_GLOBALS, **{k: v[1] for k, v in functions.items() if k in tables}}
-    return Formula(text, tuple(seen), expr, code, vcode, tables, g, vg), problems
+    return Formula(text, tuple(seen), expr, code, vcode, tables, g), problems
 
 
 class _Refused(Exception):
