@@ -408,7 +408,8 @@ def _node(
         actual, missing = _index(node, cols, n)
     err |= ~missing & np.isnan(actual)
     out["actual"] = np.where(missing | err, np.nan, actual)
-    status[:] = np.where(missing, NO_DATA, np.where(err, ERROR, NO_TARGET))
+    no_target = np.isnan(t_lo)
+    status[:] = np.where(no_target, NO_TARGET, np.where(missing, NO_DATA, np.where(err, ERROR, NO_TARGET)))
     ok = ~missing & ~err & ~np.isnan(t_lo)
     out["target"], out["target_high"] = t_lo, t_hi
     if ok.any():

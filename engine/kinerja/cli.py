@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -233,11 +234,12 @@ class Run:
             raise typer.Exit(3) from None
 
 
-def _stdout_console(width: int | None = None) -> Any:
+def _stdout_console() -> Any:
+    """Rich console on stdout; when piped, 200 columns wide (or $COLUMNS) instead of rich's 80."""
     from rich.console import Console
 
-    tty = sys.stdout.isatty()
-    return Console(highlight=False, width=width or (None if tty else 200), soft_wrap=False)
+    width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200
+    return Console(highlight=False, width=width, soft_wrap=False)
 
 
 def _progress(run: Run) -> Any:
@@ -429,6 +431,10 @@ def score(
     strict: Annotated[
         bool, typer.Option("--strict", help="Keluar 1 bila ada baris data ditolak / exit 1 on refused rows.")
     ] = False,
+    no_steps: Annotated[
+        bool,
+        typer.Option("--no-steps", help="Tanpa langkah aksi: sasaran dan indikator saja / goals and indicators only."),
+    ] = False,
     lang: LangOpt = None,
     debug: DebugOpt = False,
 ) -> None:
@@ -465,6 +471,7 @@ def score(
             problems=tuple(card.problems),
             quarters=quarters,
             generated=datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z").strip(),
+            steps=not no_steps,
         )
         if chosen == "table":
             if output is None:

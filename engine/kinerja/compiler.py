@@ -362,10 +362,10 @@ def flatten(
     ) -> None:
         out.append(_Raw(spec, level, file, path, parent, depth, ancestors, included))
         below = (*ancestors, spec)
-        for i, c in enumerate(spec.indicators):
-            walk(c, "indikator", file, f"{path}.indikator[{i}]", spec.id, depth + 1, below, included)
-        for i, c in enumerate(spec.steps):
-            walk(c, "langkah_aksi", file, f"{path}.langkah_aksi[{i}]", spec.id, depth + 1, below, included)
+        groups = [("indikator", spec.indicators), ("langkah_aksi", spec.steps)]
+        for key, kids in reversed(groups) if spec.steps_first else groups:
+            for i, c in enumerate(kids):
+                walk(c, key, file, f"{path}.{key}[{i}]", spec.id, depth + 1, below, included)
         for inc in includes.get(spec.id, ()):
             for gi, g in enumerate(inc.goals):
                 walk(g, "sasaran", inc.file, f"sasaran[{gi}]", spec.id, depth + 1, below, inc.name)
@@ -664,7 +664,11 @@ def _compile_node(
         remarks=s.remarks,
         source=source,
         assumptions=tuple(assumptions),
-        children=tuple([c.id for c in s.indicators] + [c.id for c in s.steps]),
+        children=tuple(
+            [c.id for c in s.steps] + [c.id for c in s.indicators]
+            if s.steps_first
+            else [c.id for c in s.indicators] + [c.id for c in s.steps]
+        ),
         parent=r.parent,
         depth=r.depth,
         file=r.file,

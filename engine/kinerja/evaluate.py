@@ -175,10 +175,16 @@ def _score_node(
         return NodeResult(node.id, None, None, None, None, None, "no_target", _reason(lang, "group"), node.unit, ())
     trace.append(tstep)
     actual: float | None = None
+    if target is None:
+        # nothing to score against: say so, and still show the realisasi when it can be computed
+        try:
+            actual = _actual(node, period, values, results, trace, lang)
+        except (_NotScored, ScoringError, ArithmeticError, ValueError):
+            actual = None
+        reason = _reason(lang, "no-target", period=period.label)
+        return NodeResult(node.id, None, actual, None, None, None, "no_target", reason, node.unit, tuple(trace))
     try:
         actual = _actual(node, period, values, results, trace, lang)
-        if target is None:
-            raise _NotScored("no_target", "no-target", period=period.label)
         assert node.profile is not None
         ach, steps = node.profile.achievement_traced(target, actual, node.polarity, node.method)
         trace.extend(steps)

@@ -122,7 +122,7 @@ def _aliases_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
         cur = _model_in(field.annotation)
     if cur is None:
         return []
-    return [f.alias or n for n, f in cur.model_fields.items()]
+    return [a for n, f in cur.model_fields.items() if not (a := f.alias or n).startswith("__")]
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:

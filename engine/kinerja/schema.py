@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Figure = float | int | str  # a number, or text as written ("59,73%", "2.608 Giat", "-")
 
@@ -93,6 +93,17 @@ class NodeSpec(Frozen):
     include: str | Include | None = Field(None, alias="sertakan")
     indicators: list[NodeSpec] = Field(default_factory=list, alias="indikator")
     steps: list[NodeSpec] = Field(default_factory=list, alias="langkah_aksi")
+    steps_first: bool = Field(False, alias="__langkah_aksi_dulu__", exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _remember_child_order(cls, data: Any) -> Any:
+        # TOML keeps the order in which `indikator` and `langkah_aksi` first appear; document order needs it
+        if isinstance(data, dict) and "indikator" in data and "langkah_aksi" in data:
+            keys = list(data)
+            if keys.index("langkah_aksi") < keys.index("indikator"):
+                return {**data, "__langkah_aksi_dulu__": True}
+        return data
 
 
 class GoalFile(Frozen):

@@ -28,6 +28,7 @@ class ScoreReport:
         problems: data problems (refused rows of the files, and the scorecard's own).
         quarters: period -> scorecard for each quarter (charts, per-quarter sheets); may be empty.
         generated: when the report was made (display text), or None.
+        steps: show action steps (langkah aksi) as well as goals and indicators.
     """
 
     plan: Any
@@ -37,11 +38,13 @@ class ScoreReport:
     problems: tuple[Any, ...] = ()
     quarters: dict[str, Any] = field(default_factory=dict)
     generated: str | None = None
+    steps: bool = True
 
     @cached_property
     def rows(self) -> list[Row]:
-        """The requested period's rows in document order."""
-        return build_rows(self.plan, self.card, self.lang)
+        """The requested period's rows in document order (without action steps when `steps` is False)."""
+        rows = build_rows(self.plan, self.card, self.lang)
+        return rows if self.steps else [r for r in rows if r.level != "langkah_aksi"]
 
 
 def _html(report: ScoreReport) -> str:
