@@ -76,3 +76,31 @@ def test_unknown_profile_lists_problem() -> None:
         kinerja.load_profile("permenpanrb-2021")
     assert e.value.problems[0].code == "unknown-profile"
     assert "permenpanrb-8-2021" in e.value.problems[0].suggestions
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+TARGETS = st.one_of(
+    st.floats(0.5, 1000, allow_nan=False),
+    st.tuples(st.floats(1, 100, allow_nan=False), st.floats(1, 100, allow_nan=False)),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(target=TARGETS, actual=st.floats(0, 2000, allow_nan=False), polarity=st.sampled_from(["positive", "negative"]),
+       method=st.sampled_from([None, "inverse"]), max_target=st.booleans())
+def test_fast_scorer_equals_the_traced_rules(target, actual, polarity, method, max_target) -> None:  # noqa: ANN001
+    from kinerja.profile import ScoringError
+
+    profile = kinerja.load_profile()
+    try:
+        c = profile.achievement(target, actual, polarity, method)
+        expected = (c, profile.score(c, max_target), None)
+        s = profile.score(c, max_target)
+        expected = (c, s, profile.grade(s if s is not None else c))
+    except ScoringError:
+        with pytest.raises(ScoringError):
+            profile.scorer(polarity, method, max_target, "id")(target, actual)
+        return
+    assert profile.scorer(polarity, method, max_target, "id")(target, actual) == expected

@@ -62,6 +62,22 @@ def with_targets(node: Node, overrides: Mapping[tuple[str, str], float]) -> Node
     return replace(node, **changes) if changes else node
 
 
+def period_target_value(node: Node, period: Period) -> Any:
+    """The target of `node` for `period` (fast path of `period_target`, same rules, no trace step)."""
+    pt = node.period_targets
+    if period.kind == "single":
+        return pt[period.members[0]]
+    if period.kind == "year" and node.target is not None:
+        return node.target
+    present = [v for p in period.members if (v := pt[p]) is not None]
+    if not present:
+        return None
+    how = TARGET_FROM_QUARTERS[node.semantics]
+    if how == "terakhir" and pt[period.members[-1]] is None:
+        return None
+    return AGGREGATIONS[how][1](present)
+
+
 def period_target(node: Node, period: Period, year_periods: tuple[str, ...]) -> tuple[Any, dict[str, Any]]:
     """The target of `node` for `period`, and a trace step saying where it came from."""
     pt = node.period_targets
@@ -113,6 +129,7 @@ def _series(
     required: tuple[str, ...],
     values: Mapping[tuple[str, str], Value],
     fixed: float | None,
+    traced: bool = True,
 ) -> tuple[list[float], list[dict[str, Any]], list[str]]:
     xs: list[float] = []
     sources: list[dict[str, Any]] = []
@@ -123,15 +140,17 @@ def _series(
             if p in required:
                 if fixed is not None:
                     xs.append(fixed)
-                    sources.append({"period": p, "value": fixed, "source": "nilai tetap (aturan)"})
+                    if traced:
+                        sources.append({"period": p, "value": fixed, "source": "nilai tetap (aturan)"})
                 else:
                     missing.append(p)
             continue
         xs.append(v.value)
-        s = {"period": p, "value": v.value, "source": f"{v.file} baris {v.row}", "written": v.written}
-        if v.recorded:
-            s["recorded"] = v.recorded
-        sources.append(s)
+        if traced:
+            s = {"period": p, "value": v.value, "source": f"{v.file} baris {v.row}", "written": v.written}
+            if v.recorded:
+                s["recorded"] = v.recorded
+            sources.append(s)
     return xs, sources, missing
 
 
@@ -152,10 +171,65 @@ def score_plan(
     lang = plan.language
     by_id = plan.by_id
     results: dict[str, NodeResult] = {}
+    single = period.kind == "single"
+    p0 = period.members[0]
+    no_data = REASONS["no-data"][1 if lang == "en" else 0].format(periods=p0)
     for nid in plan.order:
         node = by_id[nid]
+        if single and node.mode == "direct" and not targets:
+            # the commonest case, one quarter of a reported figure, without the general machinery
+            target = node.period_targets[p0]
+            v = values.get((nid, p0))
+            if target is not None and v is not None and node.profile is not None:
+                try:
+                    ach, score, grade = node.profile.scorer(node.polarity, node.method, node.max_target, lang)(
+                        target, v.value
+                    )
+                except (ScoringError, ArithmeticError, ValueError):
+                    pass  # the general path below gives the error status and its reason
+                else:
+                    results[nid] = NodeResult(
+                        nid,
+                        target,
+                        v.value,
+                        ach,
+                        score,
+                        grade,
+                        "scored",
+                        "",
+                        node.unit,
+                        None,
+                        _lazy(node, plan, values, period, results, lang),
+                    )
+                    continue
+            elif target is not None and v is None:
+                results[nid] = NodeResult(
+                    nid,
+                    target,
+                    None,
+                    None,
+                    None,
+                    None,
+                    "no_data",
+                    no_data,
+                    node.unit,
+                    None,
+                    _lazy(node, plan, values, period, results, lang),
+                )
+                continue
         results[nid] = _score_node(node, plan, values, period, results, lang, targets)
     return results
+
+
+def _lazy(
+    node: Node,
+    plan: Plan,
+    values: Mapping[tuple[str, str], Value],
+    period: Period,
+    results: Mapping[str, NodeResult],
+    lang: str,
+) -> Any:
+    return lambda: _score_node(node, plan, values, period, results, lang, None, True).trace
 
 
 def _score_node(
@@ -166,14 +240,29 @@ def _score_node(
     results: Mapping[str, NodeResult],
     lang: str,
     targets: Mapping[tuple[str, str], float] | None = None,
+    traced: bool = False,
 ) -> NodeResult:
-    trace: list[dict[str, Any]] = []
+    """Score one node. Untraced, the result's trace is recomputed on first access (same inputs, same steps)."""
     if targets:
         node = with_targets(node, targets)
-    target, tstep = period_target(node, period, plan.periods)
     if node.mode == "group":
         return NodeResult(node.id, None, None, None, None, None, "no_target", _reason(lang, "group"), node.unit, ())
-    trace.append(tstep)
+    trace: list[dict[str, Any]] | None = [] if traced else None
+    if trace is not None:
+        target, tstep = period_target(node, period, plan.periods)
+        trace.append(tstep)
+    else:
+        target = period_target_value(node, period)
+
+    def result(*fields: Any) -> NodeResult:
+        if trace is not None:
+            return NodeResult(*fields, node.unit, tuple(trace))
+        return NodeResult(
+            *fields,
+            node.unit,
+            lazy_trace=lambda: _score_node(node, plan, values, period, results, lang, None, True).trace,
+        )
+
     actual: float | None = None
     if target is None:
         # nothing to score against: say so, and still show the realisasi when it can be computed
@@ -181,49 +270,33 @@ def _score_node(
             actual = _actual(node, period, values, results, trace, lang)
         except (_NotScored, ScoringError, ArithmeticError, ValueError):
             actual = None
-        reason = _reason(lang, "no-target", period=period.label)
-        return NodeResult(node.id, None, actual, None, None, None, "no_target", reason, node.unit, tuple(trace))
+        return result(
+            node.id, None, actual, None, None, None, "no_target", _reason(lang, "no-target", period=period.label)
+        )
+    prof = node.profile
+    assert prof is not None
     try:
         actual = _actual(node, period, values, results, trace, lang)
-        assert node.profile is not None
-        ach, steps = node.profile.achievement_traced(target, actual, node.polarity, node.method)
-        trace.extend(steps)
-        score, ssteps = node.profile.score_traced(ach, node.max_target)
-        trace.extend(ssteps)
-        gsource = score if node.profile.spec.grades.of == "nilai" else ach
-        grade = node.profile.grade(gsource if gsource is not None else ach, lang)
-        trace.append({"step": "grade", "of": node.profile.spec.grades.of, "value": grade, "profile": node.profile.id})
-        return NodeResult(node.id, target, actual, ach, score, grade, "scored", "", node.unit, tuple(trace))
+        if trace is not None:
+            ach, steps = prof.achievement_traced(target, actual, node.polarity, node.method)
+            trace.extend(steps)
+            score, ssteps = prof.score_traced(ach, node.max_target)
+            trace.extend(ssteps)
+            gsource = score if prof.spec.grades.of == "nilai" else ach
+            grade = prof.grade(gsource if gsource is not None else ach, lang)
+            trace.append({"step": "grade", "of": prof.spec.grades.of, "value": grade, "profile": prof.id})
+        else:
+            ach, score, grade = prof.scorer(node.polarity, node.method, node.max_target, lang)(target, actual)
+        return result(node.id, target, actual, ach, score, grade, "scored", "")
     except _NotScored as e:
-        return NodeResult(
-            node.id,
-            target,
-            actual,
-            None,
-            None,
-            None,
-            e.status,
-            _reason(lang, e.code, **e.args_),
-            node.unit,
-            tuple(trace),
-        )
+        return result(node.id, target, actual, None, None, None, e.status, _reason(lang, e.code, **e.args_))
     except (ScoringError, ArithmeticError, ValueError) as e:
         detail = str(e) or type(e).__name__
         if isinstance(e, ZeroDivisionError):
             detail = "pembagian dengan nol" if lang != "en" else "division by zero"
-        trace.append({"step": "error", "detail": detail})
-        return NodeResult(
-            node.id,
-            target,
-            actual,
-            None,
-            None,
-            None,
-            "error",
-            _reason(lang, "error", detail=detail),
-            node.unit,
-            tuple(trace),
-        )
+        if trace is not None:
+            trace.append({"step": "error", "detail": detail})
+        return result(node.id, target, actual, None, None, None, "error", _reason(lang, "error", detail=detail))
 
 
 def _actual(
@@ -231,25 +304,27 @@ def _actual(
     period: Period,
     values: Mapping[tuple[str, str], Value],
     results: Mapping[str, NodeResult],
-    trace: list[dict[str, Any]],
+    trace: list[dict[str, Any]] | None,
     lang: str,
 ) -> float:
     required = _required(node, period)
     how = node.aggregation
+    traced = trace is not None
     if node.mode == "direct":
-        xs, sources, missing = _series(node.id, period.members, required, values, None)
+        xs, sources, missing = _series(node.id, period.members, required, values, None, traced)
         if missing or not xs:
             raise _NotScored("no_data", "no-data", periods=", ".join(missing or period.members))
         actual = _aggregate(how, xs)
-        trace.append(
-            {
-                "step": "actual",
-                "value": actual,
-                "unit": node.unit,
-                "aggregation": AGGREGATIONS[how][0],
-                "inputs": sources,
-            }
-        )
+        if trace is not None:
+            trace.append(
+                {
+                    "step": "actual",
+                    "value": actual,
+                    "unit": node.unit,
+                    "aggregation": AGGREGATIONS[how][0],
+                    "inputs": sources,
+                }
+            )
         return actual
     if node.mode == "formula":
         assert node.formula is not None
@@ -266,32 +341,34 @@ def _actual(
             if inp.value is not None and not any((key, p) in values for p in members):
                 # a fixed value from the rules is a level, not a per-period amount: used once, as is
                 env[name] = inp.value
+                if traced:
+                    inputs.append(
+                        {
+                            "name": name,
+                            "value": inp.value,
+                            "unit": inp.unit_label,
+                            "fixed": True,
+                            "source": inp.source,
+                            "assumption": inp.assumption,
+                        }
+                    )
+                continue
+            xs, sources, missing = _series(key, members, req, values, inp.value, traced)
+            if missing or not xs:
+                raise _NotScored("no_data", "no-data", periods=f"{key} " + ", ".join(missing or members))
+            env[name] = _aggregate(ihow, xs)
+            if traced:
                 inputs.append(
                     {
                         "name": name,
-                        "value": inp.value,
+                        "value": env[name],
                         "unit": inp.unit_label,
-                        "fixed": True,
+                        "aggregation": AGGREGATIONS[ihow][0],
+                        "values": sources,
                         "source": inp.source,
                         "assumption": inp.assumption,
                     }
                 )
-                continue
-            xs, sources, missing = _series(key, members, req, values, inp.value)
-            if missing or not xs:
-                raise _NotScored("no_data", "no-data", periods=f"{key} " + ", ".join(missing or members))
-            env[name] = _aggregate(ihow, xs)
-            inputs.append(
-                {
-                    "name": name,
-                    "value": env[name],
-                    "unit": inp.unit_label,
-                    "aggregation": AGGREGATIONS[ihow][0],
-                    "values": sources,
-                    "source": inp.source,
-                    "assumption": inp.assumption,
-                }
-            )
         for ref in node.refs:
             r = results[ref]
             if r.actual is None:
@@ -302,18 +379,20 @@ def _actual(
                     status=STATUS_WORDS[lang if lang == "en" else "id"][r.status],
                 )
             env[ref] = r.actual
-            inputs.append({"name": ref, "value": r.actual, "unit": r.unit, "source": f"realisasi {ref}"})
+            if traced:
+                inputs.append({"name": ref, "value": r.actual, "unit": r.unit, "source": f"realisasi {ref}"})
         actual = node.formula.evaluate(env)
-        trace.append(
-            {"step": "actual", "formula": node.formula.text, "inputs": inputs, "value": actual, "unit": node.unit}
-        )
+        if trace is not None:
+            trace.append(
+                {"step": "actual", "formula": node.formula.text, "inputs": inputs, "value": actual, "unit": node.unit}
+            )
         return actual
     if node.mode == "index":
         return _index(node, results, trace)
     raise _NotScored("no_target", "group")
 
 
-def _index(node: Node, results: Mapping[str, NodeResult], trace: list[dict[str, Any]]) -> float:
+def _index(node: Node, results: Mapping[str, NodeResult], trace: list[dict[str, Any]] | None) -> float:
     comps: list[dict[str, Any]] = []
     used: list[tuple[float, float]] = []
     dropped: list[str] = []
@@ -338,7 +417,8 @@ def _index(node: Node, results: Mapping[str, NodeResult], trace: list[dict[str, 
     }
     den = sum(w for w, _ in used)
     if den == 0:
-        trace.append(step)
+        if trace is not None:
+            trace.append(step)
         raise _NotScored("no_data", "no-components")
     if node.index_method == "geometrik":
         if any(v < 0 for _, v in used):
@@ -351,5 +431,6 @@ def _index(node: Node, results: Mapping[str, NodeResult], trace: list[dict[str, 
         actual = sum(w * v for w, v in used) / den
     step["weights_used"] = den
     step["value"] = actual
-    trace.append(step)
+    if trace is not None:
+        trace.append(step)
     return actual

@@ -214,6 +214,7 @@ class Formula:
     _vcode: Any = field(repr=False, compare=False, default=None)
     tables: Mapping[str, Callable[[float], float]] = field(repr=False, compare=False, default_factory=dict)
     _globals: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    _functions: dict[tuple[str, ...], Callable[..., Any]] = field(repr=False, compare=False, default_factory=dict)
 
     def evaluate(self, values: Mapping[str, float]) -> float:
         """Evaluate over plain numbers. Raises ZeroDivisionError, ValueError or OverflowError."""
@@ -222,6 +223,37 @@ class Formula:
         if not math.isfinite(result):
             raise OverflowError("result is not a finite number")
         return result
+
+    def function(self, params: tuple[str, ...]) -> Callable[..., float]:
+        """The formula as a plain Python function of `params` (positional), for hot loops.
+
+        Built once per parameter order from the same checked tree; returns a float and raises as `evaluate`.
+        """
+        fn = self._functions.get(params)
+        if fn is None:
+            missing = set(self.names) - set(params)
+            if missing:
+                raise ValueError(f"parameters {sorted(missing)} missing")
+            body = _ScalarRewriter().visit(_copy(self.tree)).body
+            lam = ast.Expression(
+                body=ast.Lambda(
+                    args=ast.arguments(
+                        posonlyargs=[], args=[ast.arg(p) for p in params], kwonlyargs=[], kw_defaults=[], defaults=[]
+                    ),
+                    body=body,
+                )
+            )
+            raw = eval(compile(ast.fix_missing_locations(lam), "<rumus>", "eval"), self._globals)  # noqa: S307
+            isfinite = math.isfinite
+
+            def fn(*args: float, _raw: Any = raw) -> float:
+                r = float(_raw(*args))
+                if not isfinite(r):
+                    raise OverflowError("result is not a finite number")
+                return r
+
+            self._functions[params] = fn
+        return fn
 
     def evaluate_array(self, columns: Mapping[str, Any]) -> Any:
         """Evaluate over numpy arrays (one row per unit); non-finite rows come back as NaN."""

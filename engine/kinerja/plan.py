@@ -6,13 +6,14 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .compiler import IncludedFile, Node, compile_nodes
-from .data import Realisasi, bind, read_realisasi
+from .data import Realisasi, Value, bind, read_realisasi
 from .errors import Problem, RuleError
 from .evaluate import score_plan
 from .loader import read_toml, validate
@@ -26,6 +27,15 @@ from .schema import GoalFile, Include, NodeSpec, PlanFile, PlanMeta
 from .units import Units
 
 PLAN_FILE = "rencana.toml"
+
+
+@dataclass(frozen=True)
+class BoundData:
+    """Realisasi checked against one plan: values by (id, period) in the node's unit, and refused rows."""
+
+    plan: Plan
+    values: Mapping[tuple[str, str], Value]
+    problems: tuple[Problem, ...]
 
 
 class Plan:
@@ -98,10 +108,18 @@ class Plan:
             ValueError: unknown period. Bad data rows do not raise: they are listed in `Scorecard.problems`.
         """
         p = self.period(period)
+        bound = data if isinstance(data, BoundData) and data.plan is self else self.bind(data)
+        results = score_plan(self, bound.values, p, targets)
+        return Scorecard(self, p.label, results, bound.problems)
+
+    def bind(self, data: Any) -> BoundData:
+        """Read and check realisasi once (ids, periods, numbers, units, corrections), to score several periods.
+
+        `plan.score(plan.bind(data), "TW1")`, then `"TW2"`... reuse the checked values.
+        """
         realisasi = data if isinstance(data, Realisasi) else read_realisasi(data)
         values, problems = bind(self, realisasi)
-        results = score_plan(self, values, p, targets)
-        return Scorecard(self, p.label, results, tuple(problems))
+        return BoundData(self, values, tuple(problems))
 
     def score_many(self, table: Any, period: str) -> BatchResult:
         """Score many units at once (a Polda's Polres, headquarters' 500 Polres and 4,300 Polsek).

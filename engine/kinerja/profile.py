@@ -5,6 +5,7 @@ capaian → nilai bands and the predicate scale — all read from TOML, compiled
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -30,6 +31,7 @@ class ScoringError(ValueError):
 class CompiledBand:
     spec: Band
     formula: Formula
+    label: str = ""
 
     def contains(self, c: float) -> bool:
         s = self.spec
@@ -66,6 +68,7 @@ class Profile:
     negative: Formula = field(repr=False)
     negative_inverse: Formula = field(repr=False)
     bands: tuple[CompiledBand, ...] = field(repr=False)
+    _scorers: dict[tuple[Any, ...], Callable[..., Any]] = field(repr=False, compare=False, default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -90,7 +93,7 @@ class Profile:
         Raises:
             ScoringError: zero target (or zero realisasi with the inverse method), or unknown options.
         """
-        return self.achievement_traced(target, actual, polarity, method, rounding)[0]
+        return self._achievement(target, actual, polarity, method, rounding, None)
 
     def achievement_traced(
         self,
@@ -102,6 +105,17 @@ class Profile:
     ) -> tuple[float, list[dict[str, Any]]]:
         """`achievement` plus the trace steps that explain it."""
         steps: list[dict[str, Any]] = []
+        return self._achievement(target, actual, polarity, method, rounding, steps), steps
+
+    def _achievement(
+        self,
+        target: float | tuple[float, float],
+        actual: float,
+        polarity: str,
+        method: str | None,
+        rounding: str | None,
+        steps: list[dict[str, Any]] | None,
+    ) -> float:
         pol = POLARITIES.get(polarity)
         if pol is None:
             raise ScoringError(f"unknown polarity '{polarity}'; choices: positif, negatif")
@@ -111,16 +125,21 @@ class Profile:
         rnd, decimals = self._rounding(rounding)
         if self.spec.rounding.actual_first:
             actual = rnd(actual, decimals)
-            steps.append({"step": "round_actual", "value": actual, "decimals": decimals})
+            if steps is not None:
+                steps.append({"step": "round_actual", "value": actual, "decimals": decimals})
         if isinstance(target, tuple | list):
             low, high = float(target[0]), float(target[1])
             if low > high:
                 low, high = high, low
             if low <= actual <= high:
-                steps.append({"step": "range", "rule": "inside the range → 100", "range": [low, high]})
-                return 100.0, steps
+                if steps is not None:
+                    steps.append({"step": "range", "rule": "inside the range → 100", "range": [low, high]})
+                return 100.0
             t = low if actual < low else high
-            steps.append({"step": "range", "rule": "outside the range → nearest bound", "range": [low, high], "T": t})
+            if steps is not None:
+                steps.append(
+                    {"step": "range", "rule": "outside the range → nearest bound", "range": [low, high], "T": t}
+                )
         else:
             t = float(target)
         if pol == "positive":
@@ -130,21 +149,24 @@ class Profile:
         else:
             f = self.negative
         try:
-            c = f.evaluate({"R": actual, "T": t})
+            c = f.function(("R", "T"))(actual, t)
         except ZeroDivisionError:
             raise ScoringError("division by zero (target or realisasi is 0)") from None
-        steps.append({"step": "achievement", "formula": f.text, "R": actual, "T": t, "value": c, "polarity": pol})
+        if steps is not None:
+            steps.append({"step": "achievement", "formula": f.text, "R": actual, "T": t, "value": c, "polarity": pol})
         a = self.spec.achievement
         if a.cap is not None and c > a.cap:
-            steps.append({"step": "cap", "limit": a.cap, "before": c})
+            if steps is not None:
+                steps.append({"step": "cap", "limit": a.cap, "before": c})
             c = a.cap
         if a.floor is not None and c < a.floor:
-            steps.append({"step": "floor", "limit": a.floor, "before": c})
+            if steps is not None:
+                steps.append({"step": "floor", "limit": a.floor, "before": c})
             c = a.floor
         rounded = rnd(c, decimals)
-        if rounded != c:
+        if steps is not None and rounded != c:
             steps.append({"step": "round", "mode": rnd.__name__, "decimals": decimals, "before": c})
-        return rounded, steps
+        return rounded
 
     def _rounding(self, rounding: str | None) -> tuple[Any, int]:
         if rounding is None:
@@ -166,32 +188,106 @@ class Profile:
 
         Raises ScoringError when the capaian falls in no band.
         """
-        return self.score_traced(achievement, max_target)[0]
+        return self._score(achievement, max_target, None)
 
     def score_traced(self, achievement: float, max_target: bool = False) -> tuple[float | None, list[dict[str, Any]]]:
         """`score` plus the trace steps that explain it."""
-        if not self.bands:
-            return None, []
         steps: list[dict[str, Any]] = []
+        return self._score(achievement, max_target, steps), steps
+
+    def _score(self, achievement: float, max_target: bool, steps: list[dict[str, Any]] | None) -> float | None:
+        if not self.bands:
+            return None
         c = achievement
         rb = self.spec.rounding.before_bands
         if rb is not None:
             c = round_half_up(c, rb)
-            if c != achievement:
+            if steps is not None and c != achievement:
                 steps.append({"step": "round_before_bands", "decimals": rb, "before": achievement, "value": c})
         mts = self.spec.score.max_target_score
         if max_target and mts is not None and c == 100:
-            steps.append({"step": "max_target", "value": mts})
-            return mts, steps
+            if steps is not None:
+                steps.append({"step": "max_target", "value": mts})
+            return mts
         for band in self.bands:
             if band.contains(c):
-                v = band.formula.evaluate({"C": c})
-                v = round_half_up(v, self.spec.rounding.decimals)
-                steps.append(
-                    {"step": "band", "band": band.describe(), "formula": band.formula.text, "C": c, "value": v}
-                )
-                return v, steps
+                v = round_half_up(band.formula.function(("C",))(c), self.spec.rounding.decimals)
+                if steps is not None:
+                    steps.append({"step": "band", "band": band.label, "formula": band.formula.text, "C": c, "value": v})
+                return v
         raise ScoringError(f"capaian {c:g} falls in no band of profile '{self.id}'")
+
+    def scorer(
+        self, polarity: str, method: str | None, max_target: bool, lang: str
+    ) -> Callable[[float | tuple[float, float], float], tuple[float, float | None, str | None]]:
+        """A function (target, actual) → (capaian, nilai, predikat) with every rule resolved once.
+
+        The same rules as `achievement`, `score` and `grade` (tests hold them equal); for hot loops.
+        """
+        key = (polarity, method, max_target, lang)
+        fn = self._scorers.get(key)
+        if fn is not None:
+            return fn
+        pol = POLARITIES.get(polarity)
+        meth = NEGATIVE_METHODS.get(method or self.spec.achievement.negative_method)
+        if pol is None or meth is None:
+            raise ScoringError(f"unknown polarity '{polarity}' or method '{method}'")
+        rnd, decimals = self._rounding(None)
+        f = (self.positive if pol == "positive" else self.negative_inverse if meth == "inverse" else self.negative)
+        cfn = f.function(("R", "T"))
+        cap, floor = self.spec.achievement.cap, self.spec.achievement.floor
+        actual_first = self.spec.rounding.actual_first
+        rb = self.spec.rounding.before_bands
+        mts = self.spec.score.max_target_score if max_target else None
+        bands = [(b.contains, b.formula.function(("C",))) for b in self.bands]
+        steps = [(s.at_least, s.grade_en if lang == "en" and s.grade_en else s.grade) for s in self.spec.grades.steps]
+        of_score = self.spec.grades.of == "nilai"
+        pid = self.id
+
+        def run(target: float | tuple[float, float], actual: float) -> tuple[float, float | None, str | None]:
+            if actual_first:
+                actual = rnd(actual, decimals)
+            if isinstance(target, tuple | list):
+                low, high = (target[0], target[1]) if target[0] <= target[1] else (target[1], target[0])
+                if low <= actual <= high:
+                    c = 100.0
+                    t = None
+                else:
+                    t = low if actual < low else high
+            else:
+                t = target
+            if t is not None:
+                try:
+                    c = cfn(actual, t)
+                except ZeroDivisionError:
+                    raise ScoringError("division by zero (target or realisasi is 0)") from None
+                if cap is not None and c > cap:
+                    c = cap
+                if floor is not None and c < floor:
+                    c = floor
+                c = rnd(c, decimals)
+            score: float | None = None
+            if bands:
+                cb = round_half_up(c, rb) if rb is not None else c
+                if mts is not None and cb == 100:
+                    score = mts
+                else:
+                    for contains, bfn in bands:
+                        if contains(cb):
+                            score = round_half_up(bfn(cb), decimals)
+                            break
+                    else:
+                        raise ScoringError(f"capaian {cb:g} falls in no band of profile '{pid}'")
+            g = score if of_score and score is not None else c
+            grade = None
+            for at_least, label in steps:
+                if g >= at_least:
+                    grade = label
+                    break
+            return c, score, grade
+
+        self._scorers[key] = run
+        return run
 
     def grade(self, value: float | None, lang: str = "id") -> str | None:
         """The predicate for a nilai (or capaian, per the profile's `predikat.dari`)."""
@@ -275,6 +371,7 @@ def compile_profile(spec: ProfileSpec, display: str = "") -> tuple[Profile, list
     bands = tuple(
         CompiledBand(b, f(b.formula, ["C"], f"nilai.pita[{i}].rumus")) for i, b in enumerate(spec.score.bands)
     )
+    bands = tuple(CompiledBand(b.spec, b.formula, b.describe()) for b in bands)
     return Profile(spec, pos, neg, inv, bands), problems
 
 

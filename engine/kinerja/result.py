@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 STATUSES = ("scored", "no_data", "no_target", "error")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class NodeResult:
     """The score of one node for one period.
 
@@ -40,7 +40,37 @@ class NodeResult:
     status: str
     reason: str
     unit: str
-    trace: tuple[dict[str, Any], ...] = field(default=(), repr=False)
+    _trace: tuple[dict[str, Any], ...] | None = field(default=None, repr=False, compare=False)
+    lazy_trace: Callable[[], tuple[dict[str, Any], ...]] | None = field(default=None, repr=False, compare=False)
+
+    def __init__(
+        self,
+        node_id: str,
+        target: float | tuple[float, float] | None,
+        actual: float | None,
+        achievement: float | None,
+        score: float | None,
+        grade: str | None,
+        status: str,
+        reason: str,
+        unit: str,
+        _trace: tuple[dict[str, Any], ...] | None = None,
+        lazy_trace: Callable[[], tuple[dict[str, Any], ...]] | None = None,
+    ) -> None:
+        # one dict update instead of eleven frozen-dataclass setattr calls: results are made in hot loops
+        self.__dict__.update(
+            node_id=node_id, target=target, actual=actual, achievement=achievement, score=score, grade=grade,
+            status=status, reason=reason, unit=unit, _trace=_trace, lazy_trace=lazy_trace,
+        )
+
+    @property
+    def trace(self) -> tuple[dict[str, Any], ...]:
+        """The steps that produced the numbers; built on first access when scoring skipped it."""
+        if self._trace is None:
+            steps = self.lazy_trace() if self.lazy_trace is not None else ()
+            object.__setattr__(self, "_trace", steps)
+            object.__setattr__(self, "lazy_trace", None)
+        return self._trace  # type: ignore[return-value]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .fmt import input_fields, math_html, math_text, number
+from .fmt import input_fields, math_html, math_text, number, sources
 from .labels import level_label, t
 
 # sifat_periode -> (Indonesian, English) explanation, docs/format-aturan.md §7
@@ -57,13 +57,6 @@ def semantics_text(sem: str | None, lang: str) -> str:
     if pair is None:
         return sem
     return f"{sem} — {pair[1] if lang == 'en' else pair[0]}"
-
-
-def _sources(node: Any) -> list[tuple[str, str]]:
-    src = getattr(node, "source", None) or {}
-    if isinstance(src, dict):
-        return [(str(k), str(v)) for k, v in src.items()]
-    return [("", str(src))]
 
 
 def _assumptions(node: Any) -> list[tuple[str, str, str]]:
@@ -122,7 +115,7 @@ def entry(plan: Any, node: Any, lang: str) -> Entry:
                 "assumption": info["assumption"],
             }
         )
-    e.sources = _sources(node)
+    e.sources = sources(node)
     e.assumptions = _assumptions(node)
     return e
 

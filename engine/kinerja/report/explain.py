@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from .catalogue import semantics_text
-from .fmt import input_fields, math_text, number, percent, step_text
+from .fmt import input_fields, math_text, number, percent, sources, step_text
 from .labels import level_label, t
 
 
@@ -76,8 +76,7 @@ def explain_text(
     pt = node.period_targets_text or {}
     if any(pt.get(p) for p in plan.periods):
         lines.append(f"{ind}  {t('target_tw', lang)}: " + " · ".join(f"{p} {pt.get(p) or '-'}" for p in plan.periods))
-    src = node.source or {}
-    for k, v in src.items() if isinstance(src, dict) else [("", src)]:
+    for k, v in sources(node):
         lines.append(f"{ind}  {t('source', lang)}{' (' + k + ')' if k else ''}: {v}")
     if node.formula_text:
         lines.append(f"{ind}  {t('formula', lang)}: {math_text(node.formula_text, lang)}")

@@ -164,15 +164,20 @@ def step_value(v: Any, lang: str = "id") -> str:
     return str(v)
 
 
+def _entries(v: Any) -> bool:
+    return isinstance(v, list | tuple) and bool(v) and all(isinstance(x, Mapping) for x in v)
+
+
 def sub_text(d: Mapping[str, Any], lang: str = "id") -> str:
     """One entry of a list inside a step (an input, a component, a data value) on one line:
-    "TW2: 2 (sumber = realisasi.csv baris 3, tertulis = 2)"."""
+    "TW2: 2 (sumber = realisasi.csv baris 3, tertulis = 2)". Nested lists of entries are left out
+    (`sub_lines` puts them on lines of their own)."""
     head = next((str(d[k]) for k in _HEADS if d.get(k) not in (None, "")), "")
     value = step_value(d["value"], lang) if "value" in d else ""
     rest = [
         f"{key_label(k, lang)} = {step_value(v, lang)}"
         for k, v in d.items()
-        if k not in (*_HEADS, "value") and v not in (None, "", False, [], ())
+        if k not in (*_HEADS, "value") and v not in (None, "", False, [], ()) and not _entries(v)
     ]
     text = f"{head}: {value}" if head and value else head or value
     if rest:
@@ -180,15 +185,26 @@ def sub_text(d: Mapping[str, Any], lang: str = "id") -> str:
     return text
 
 
+def sub_lines(entries: Any, lang: str = "id", depth: int = 0) -> list[tuple[int, str]]:
+    """A list of entries as (depth, text) lines, nested lists one level deeper."""
+    out: list[tuple[int, str]] = []
+    for d in entries:
+        out.append((depth, sub_text(d, lang)))
+        for v in d.values():
+            if _entries(v):
+                out += sub_lines(v, lang, depth + 1)
+    return out
+
+
 def step_parts(
     step: Mapping[str, Any], lang: str = "id"
-) -> tuple[str, str | None, list[tuple[str, str]], list[tuple[str, list[str]]], str | None]:
+) -> tuple[str, str | None, list[tuple[str, str]], list[tuple[str, list[tuple[int, str]]]], str | None]:
     """A trace step split for display: (label, formula or None, [(key, value)...],
-    [(key, [one line per entry])...] for lists of entries, result or None)."""
+    [(key, [(depth, line)...])...] for lists of entries, result or None)."""
     name = str(step.get("step", "?"))
     formula = step.get("formula")
     items: list[tuple[str, str]] = []
-    subs: list[tuple[str, list[str]]] = []
+    subs: list[tuple[str, list[tuple[int, str]]]] = []
     result = None
     for k, v in step.items():
         if k in ("step", "formula"):
@@ -196,8 +212,8 @@ def step_parts(
         if k in _LAST and result is None:
             result = step_value(v, lang)
             continue
-        if isinstance(v, list | tuple) and v and all(isinstance(x, Mapping) for x in v):
-            subs.append((key_label(k, lang), [sub_text(x, lang) for x in v]))
+        if _entries(v):
+            subs.append((key_label(k, lang), sub_lines(v, lang)))
             continue
         if v in (None, "", [], ()):
             continue
@@ -221,8 +237,8 @@ def step_text(step: Mapping[str, Any], lang: str = "id", indent: str = "    ") -
         text += f" → {result}"
     for key, lines in subs:
         text += f"\n{indent}{key}:"
-        for line in lines:
-            text += f"\n{indent}  - {line}"
+        for depth, line in lines:
+            text += f"\n{indent}{'  ' * (depth + 1)}- {line}"
     return text
 
 
@@ -391,3 +407,12 @@ def input_fields(spec: Any) -> dict[str, Any]:
         "source": get("source") or "",
         "assumption": get("assumption") or "",
     }
+
+
+def sources(node: Any) -> list[tuple[str, str]]:
+    """Where a node's numbers come from, as (key, text); the key is "" for a source of the whole node
+    (written as plain text in the rules, which the engine files under "simpul")."""
+    src = getattr(node, "source", None) or {}
+    if not isinstance(src, Mapping):
+        return [("", str(src))]
+    return [("" if k in ("simpul", "") else str(k), str(v)) for k, v in src.items()]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from .charts import GoalBar, QuarterPoint, goal_chart, quarter_chart
-from .fmt import math_html, number, percent, step_parts
+from .fmt import math_html, number, percent, sources, step_parts
 from .labels import level_label, t
 from .tables import Row, counts, grade_in, grade_style, note
 
@@ -50,11 +50,9 @@ def node_facts(node: Any, lang: str) -> list[tuple[str, Any, bool]]:
         facts.append((t("polarity", lang), t(node.polarity, lang), False))
     if getattr(node, "semantics", None):
         facts.append((t("semantics", lang), node.semantics, False))
-    src = getattr(node, "source", None) or {}
-    if isinstance(src, dict) and src:
-        facts.append((t("source", lang), "; ".join(f"{k}: {v}" for k, v in src.items()), False))
-    elif src:
-        facts.append((t("source", lang), str(src), False))
+    src = sources(node)
+    if src:
+        facts.append((t("source", lang), "; ".join(f"{k}: {v}" if k else v for k, v in src), False))
     return facts
 
 

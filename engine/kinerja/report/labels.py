@@ -58,8 +58,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "warning": ("peringatan", "warning"),
     "info": ("info", "info"),
     "yes": ("ya", "yes"),
-    "computed": ("dihitung", "computed"),
-    "reported": ("dilaporkan langsung", "reported directly"),
     # titles and sentences
     "report_title": ("Pengukuran Kinerja", "Performance Measurement"),
     "catalogue_title": ("Katalog Rumus Indikator", "Indicator Formula Catalogue"),
@@ -67,7 +65,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "chart_target_actual": ("Target dan realisasi per triwulan", "Target and actual per quarter"),
     "chart_goal": ("Capaian per sasaran", "Achievement per goal"),
     "table": ("Tabel pengukuran", "Measurement table"),
-    "summary": ("Ringkasan", "Summary"),
     "details": ("Rincian", "Details"),
     "data_problems": ("Masalah data", "Data problems"),
     "generated": ("Dibuat", "Generated"),
@@ -78,7 +75,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "profile": ("Profil penilaian", "Scoring profile"),
     "content_hash": ("Sidik aturan (sha256)", "Rule fingerprint (sha256)"),
     "data_files": ("Berkas data", "Data files"),
-    "signed": ("Disahkan", "Signed"),
     "expand_all": ("Buka semua jejak", "Open all traces"),
     "collapse_all": ("Tutup semua jejak", "Close all traces"),
     "filter": ("Saring", "Filter"),
@@ -93,7 +89,6 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "legend_target": ("Target", "Target"),
     "legend_actual": ("Realisasi", "Actual"),
-    "computed_from": ("Realisasi dihitung dari rumus", "Actual computed from the formula"),
     "reported_directly": ("Realisasi dilaporkan langsung", "Actual reported directly"),
     "result": ("Hasil", "Result"),
     "no_nodes": ("(tidak ada)", "(none)"),
@@ -110,7 +105,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "added": ("ditambah", "added"),
     "removed": ("dihapus", "removed"),
     "changed": ("diubah", "changed"),
-    "moved": ("dipindah", "moved"),
     "no_diff": ("tidak ada perbedaan", "no differences"),
     "diff_counts": (
         "{added} ditambah, {removed} dihapus, {changed} diubah",
@@ -146,9 +140,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "bad_extension": ("berkas keluaran harus berakhiran {choices}", "the output file must end in {choices}"),
     "scoring": ("menilai {period}", "scoring {period}"),
     "reading": ("membaca {file}", "reading {file}"),
-    "loading": ("memuat {plan}", "loading {plan}"),
     "cannot_write": ("tidak dapat menulis {file}: {detail}", "cannot write {file}: {detail}"),
-    "cannot_read": ("tidak dapat membaca {file}: {detail}", "cannot read {file}: {detail}"),
 }
 
 # Trace step names -> (Indonesian, English). Unknown steps are shown by their own name.
