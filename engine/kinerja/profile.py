@@ -152,6 +152,8 @@ class Profile:
             c = f.function(("R", "T"))(actual, t)
         except ZeroDivisionError:
             raise ScoringError("division by zero (target or realisasi is 0)") from None
+        except OverflowError:
+            raise ScoringError("capaian is not a finite number") from None
         if steps is not None:
             steps.append({"step": "achievement", "formula": f.text, "R": actual, "T": t, "value": c, "polarity": pol})
         a = self.spec.achievement
@@ -261,6 +263,8 @@ class Profile:
                     c = cfn(actual, t)
                 except ZeroDivisionError:
                     raise ScoringError("division by zero (target or realisasi is 0)") from None
+                except OverflowError:
+                    raise ScoringError("capaian is not a finite number") from None
                 if cap is not None and c > cap:
                     c = cap
                 if floor is not None and c < floor:

@@ -84,11 +84,10 @@ def grade_in(plan: Any, node: Any, result: Any, lang: str) -> str | None:
 
 def build_rows(plan: Any, card: Any, lang: str | None = None) -> list[Row]:
     """One Row per result of `card`, in document order (predicates in `lang`, default the plan's)."""
-    lang = lang or getattr(plan, "language", "id")
+    shown = lang or str(getattr(plan, "language", "id"))
     out = []
     for r in card:
         node = plan.node(r.node_id)
-        tgt = r.target if r.target is not None else None
         group = getattr(node, "mode", None) == "group"
         out.append(
             Row(
@@ -98,11 +97,11 @@ def build_rows(plan: Any, card: Any, lang: str | None = None) -> list[Row]:
                 number=_s(node.number),
                 name=node.name,
                 unit="" if group else _s(getattr(r, "unit", None) or node.unit),
-                target=tgt,
+                target=r.target,
                 actual=r.actual,
                 achievement=r.achievement,
                 score=r.score,
-                grade=grade_in(plan, node, r, lang),
+                grade=grade_in(plan, node, r, shown),
                 status=r.status,
                 reason=_s(r.reason),
                 remarks=_s(node.remarks),
