@@ -73,15 +73,41 @@ def quarters_vs_year(plan: Plan) -> list[Problem]:
     return out
 
 
+def _annual(plan: Plan, n: Node) -> float | None:
+    """A node's annual target: as written, or derived from its quarters by its period semantics."""
+    if isinstance(n.target, float):
+        return n.target
+    qs = [v for v in n.period_targets.values() if v is not None]
+    if not qs or isinstance(n.target, tuple):
+        return None
+    how = TARGET_FROM_QUARTERS[n.semantics]
+    if how == "terakhir":
+        return n.period_targets[plan.periods[-1]]
+    return AGGREGATIONS[how][1](qs)
+
+
+def _measure(plan: Plan, n: Node) -> object:
+    """The unit a node's targets are written in: the unit written after its target if any, else its own."""
+    for key, unit in n.target_units:
+        if key == "target":
+            try:
+                return plan.units.parse(unit)
+            except ValueError:
+                return None
+    return n.unit_obj
+
+
 def steps_vs_indicator(plan: Plan) -> list[Problem]:
-    """Child targets (same dimension) that neither add up to the parent's nor each equal it, per quarter."""
+    """Child targets (same dimension) that neither add up to the parent's nor each equal it: per quarter, and
+    for the year."""
     out = []
     for n in plan.nodes:
-        kids = [plan.by_id[c] for c in n.children if plan.by_id[c].level == "langkah_aksi"]
-        if not kids or n.unit_obj is None:
+        measure = _measure(plan, n)
+        if measure is None or measure.dimensionless:  # type: ignore[attr-defined]
             continue
-        kids = [k for k in kids if k.unit_obj is not None and plan.units.compatible(k.unit_obj, n.unit_obj)]
-        if len(kids) < 1 or n.unit_obj.dimensionless:
+        kids = [plan.by_id[c] for c in n.children if plan.by_id[c].level == "langkah_aksi"]
+        kids = [k for k in kids if k.unit_obj is not None and plan.units.compatible(k.unit_obj, measure)]
+        if not kids:
             continue
         for p in plan.periods:
             t = n.period_targets[p]
@@ -101,6 +127,29 @@ def steps_vs_indicator(plan: Plan) -> list[Problem]:
                     n.id,
                     f"{n.path}.target_tw",
                     {"detail": f"{p}: {detail}", "total": _fmt(total), "target": f"{_fmt(t)} ({p})"},
+                )
+            )
+        if isinstance(n.target, float):
+            annual = [(k, _annual(plan, k)) for k in kids]
+            if any(v is None for _, v in annual):
+                continue
+            present = [v for _, v in annual if v is not None]
+            total = sum(present)
+            if _close(total, n.target) or all(_close(v, n.target) for v in present):
+                continue
+            detail = " + ".join(f"{k.id} {_fmt(v)}" for k, v in annual)
+            out.append(
+                Problem(
+                    "steps-vs-indicator",
+                    "warning",
+                    n.file,
+                    n.id,
+                    f"{n.path}.target",
+                    {
+                        "detail": f"{plan.meta.year}: {detail}",
+                        "total": _fmt(total),
+                        "target": n.target_text or _fmt(n.target),
+                    },
                 )
             )
     return out
@@ -125,10 +174,20 @@ def target_units(plan: Plan) -> list[Problem]:
                     n.file,
                     n.id,
                     f"{n.path}.{key}",
-                    {"written": written, "got": unit, "want": n.unit or "-", "value": written},
+                    {"written": written, "got": unit, "want": n.unit or "-", "value": _number_of(n, key, plan)},
                 )
             )
     return out
+
+
+def _number_of(n: Node, key: str, plan: Plan) -> str:
+    if key == "target":
+        v = n.target
+    elif key.startswith("target_tw["):
+        v = n.period_targets.get(plan.periods[int(key[10:-1])])
+    else:
+        v = None
+    return _fmt(v) if isinstance(v, float) else "-"
 
 
 def name_unit(plan: Plan) -> list[Problem]:
