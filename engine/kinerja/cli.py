@@ -242,7 +242,8 @@ def _stdout_console() -> Any:
     return Console(highlight=False, width=width, soft_wrap=False)
 
 
-def _progress(run: Run) -> Any:
+def _progress() -> Any:
+    """A transient spinner on stderr, shown only on a terminal."""
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -265,14 +266,14 @@ def _load(run: Run, path: Path) -> Any:
     return plan
 
 
-def _read_data(run: Run, files: list[Path]) -> Any:
+def _read_data(files: list[Path]) -> Any:
+    """The rows of every data file, in the order given."""
     import kinerja
 
-    data = None
+    data = kinerja.Realisasi()
     for f in files:
-        r = kinerja.read_realisasi(f)
-        data = r if data is None else data + r
-    return data if data is not None else kinerja.read_realisasi({})
+        data = data + kinerja.read_realisasi(f)
+    return data
 
 
 def _period(run: Run, plan: Any, period: str | None) -> str:
@@ -453,9 +454,9 @@ def score(
             raise run.fail("needs_output", 2, fmt="xlsx")
         p = _load(run, plan)
         label = _period(run, p, period)
-        with _progress(run) as progress:
+        with _progress() as progress:
             task = progress.add_task(t("reading", run.lang, file=", ".join(str(f) for f in data)), total=None)
-            realisasi = _read_data(run, data)
+            realisasi = _read_data(data)
             progress.update(task, description=t("scoring", run.lang, period=label))
             card = p.score(realisasi, label)
             quarters: dict[str, Any] = {}
@@ -515,7 +516,7 @@ def explain(
         p = _load(run, plan)
         _node(run, p, node_id)
         label = _period(run, p, period)
-        card = p.score(_read_data(run, data), label)
+        card = p.score(_read_data(data), label)
         if fmt == CheckFormat.json:
             typer.echo(explain_json(p, card, node_id, run.lang, deep), nl=False)
         else:
@@ -598,19 +599,18 @@ def template(
 
     An empty input sheet for a period, read back by `score` unchanged once the 'realisasi' column is filled.
     """
-    from .report.template import periods_for, render_template_csv, template_rows
+    from .report.template import render_template_csv, template_rows
     from .report.xlsx import render_template_xlsx
 
     run = Run(ctx, lang, debug)
     with run.guard():
         chosen = _format_for(output, fmt, "csv")
-        if fmt is None and output is not None and output.suffix.lower() not in (".csv", ".xlsx"):
-            chosen = ""
+        if fmt is None and output is not None and SUFFIX_FORMATS.get(output.suffix.lower()) != chosen:
+            chosen = ""  # an output name that says no format (x.pdf) is not silently written as CSV
         if chosen not in ("csv", "xlsx"):
             raise run.fail("bad_extension", 2, choices=".csv, .xlsx")
         p = _load(run, plan)
         label = _period(run, p, period)
-        periods_for(p, label)
         rows = template_rows(p, label, run.lang)
         content: str | bytes = (
             render_template_xlsx(rows, f"realisasi {label}") if chosen == "xlsx" else render_template_csv(rows)

@@ -92,7 +92,7 @@ def goal_bars(report: Any) -> list[GoalBar]:
             kr = _result(card, k.id)
             bars.append(
                 GoalBar(
-                    "   " + f"{k.number or ''} {k.name}".strip(),
+                    f"{k.number or ''} {k.name}".strip(),
                     kr.achievement if kr is not None else None,
                     kr.grade if kr is not None else None,
                 )

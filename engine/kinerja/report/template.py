@@ -28,22 +28,6 @@ class TemplateRow:
     note: str = ""
 
 
-def periods_for(plan: Any, period: str) -> list[str]:
-    """The quarters a template for `period` asks for: "TW3" → [TW3]; "sd-TW2" → [TW1, TW2]; the year → all.
-
-    Raises:
-        ValueError: `period` is none of those.
-    """
-    periods = list(plan.periods)
-    if period in periods:
-        return [period]
-    if period.startswith("sd-") and period[3:] in periods:
-        return periods[: periods.index(period[3:]) + 1]
-    if period == str(plan.meta.year):
-        return periods
-    raise ValueError(period)
-
-
 def is_computed(node: Any) -> bool:
     """True when the node's realisasi comes from a formula, ratio or index rather than from the data."""
     mode = getattr(node, "mode", None)
@@ -53,10 +37,15 @@ def is_computed(node: Any) -> bool:
 
 
 def template_rows(plan: Any, period: str, lang: str = "id") -> list[TemplateRow]:
-    """The rows of the input sheet: every reported node with a target in the period, and every formula
-    input without a fixed value, in document order."""
+    """The rows of the input sheet for `period` ("TW3"; "sd-TW2" and the year give a row per quarter):
+    every reported node with a target in the period, and every formula input without a fixed value,
+    in document order.
+
+    Raises:
+        ValueError: unknown period.
+    """
     out: list[TemplateRow] = []
-    for p in periods_for(plan, period):
+    for p in plan.period(period).members:
         for node in plan.nodes:
             if is_computed(node):
                 for name, spec in (node.inputs or {}).items():
