@@ -265,7 +265,7 @@ def _build_index(spec: NodeSpec, ctx: Ctx) -> dict[str, Any]:
         weights = [float(c.weight) for c in comps if c.weight is not None]
         total = sum(weights)
         if comps and abs(total - 100) > 1e-6:
-            ctx.problem("weights-sum", "indikator", total=f"{total:g}")
+            ctx.problem("weights-sum", "indikator", total=float(total))
     if not comps:
         ctx.problem("index-no-components", "indikator")
         return {}
@@ -552,7 +552,7 @@ def _compile_node(
             )
         )
         unit_obj = units.parse("giat")
-    unit_label = Units.label(unit_obj)
+    unit_label = Units.label(unit_obj) if mode != "group" or s.unit else ""
 
     semantics = s.semantics or (kdef.semantics if kdef else "jumlah")
     if semantics not in SEMANTICS:

@@ -90,8 +90,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "profile-invalid": ("profil tidak sah: {detail}", "invalid profile: {detail}"),
     # lint warnings
     "quarters-vs-year": (
-        "target triwulan {quarters} tidak sesuai target tahunan {annual} menurut sifat '{semantics}' ({derived}){fits}",
-        "quarterly targets {quarters} do not fit the annual target {annual} under '{semantics}' ({derived}){fits}",
+        "target triwulan {quarters} tidak sesuai target tahunan {annual} menurut sifat '{semantics}' ({derived}); "
+        "tidak cocok dengan sifat periode mana pun",
+        "quarterly targets {quarters} do not fit the annual target {annual} under '{semantics}' ({derived}); "
+        "no period semantics fits",
+    ),
+    "quarters-vs-year-fits": (
+        "target triwulan {quarters} tidak sesuai target tahunan {annual} menurut sifat '{semantics}' ({derived}); "
+        "cocok bila sifat_periode = {fits}",
+        "quarterly targets {quarters} do not fit the annual target {annual} under '{semantics}' ({derived}); "
+        "they fit sifat_periode = {fits}",
+    ),
+    "index-share": (
+        "indeks dibandingkan dengan target triwulan yang berupa bagian target tahunan ({quarters}; sifat "
+        "'{semantics}'): capaian per triwulan tidak bermakna sampai skala indeks per triwulan ditetapkan",
+        "an index is compared with quarterly targets that are shares of the annual target ({quarters}; "
+        "'{semantics}'): quarterly capaian is not meaningful until the index's quarterly scale is defined",
     ),
     "steps-vs-indicator": (
         "jumlah target langkah aksi ({detail}) = {total}, tidak sama dengan target indikator {target}",
@@ -174,6 +188,10 @@ class Problem:
         args = dict(self.args)
         if lang != "en" and isinstance(args.get("detail"), str):
             args["detail"] = translate_detail(args["detail"])
+        for k, v in args.items():
+            if isinstance(v, float):  # numbers are written the reader's way: 105,71 or 105.71
+                s = f"{v:,.2f}".rstrip("0").rstrip(".")
+                args[k] = s.replace(",", "_").replace(".", ",").replace("_", ".") if lang != "en" else s
         try:
             text = template.format(**args)
         except (KeyError, IndexError):

@@ -163,12 +163,14 @@ def score_plan(
     values: Mapping[tuple[str, str], Value],
     period: Period,
     targets: Mapping[tuple[str, str], float] | None = None,
+    lang: str | None = None,
 ) -> dict[str, NodeResult]:
     """Score every node of `plan` for `period` from bound `values`; results keyed by node id.
 
-    `targets` optionally overrides targets per (node id, period or "TAHUN"), for a unit with its own.
+    `targets` optionally overrides targets per (node id, period or "TAHUN"), for a unit with its own;
+    `lang` chooses the language of predikat and reasons (default: the plan's).
     """
-    lang = plan.language
+    lang = lang or plan.language
     by_id = plan.by_id
     results: dict[str, NodeResult] = {}
     single = period.kind == "single"

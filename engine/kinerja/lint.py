@@ -49,14 +49,10 @@ def quarters_vs_year(plan: Plan) -> list[Problem]:
             d = AGGREGATIONS[h][1](qs) if h != "terakhir" else last
             if d is not None and _close(d, n.target) and sem not in fits:
                 fits.append(sem)
-        if fits:
-            fit_id = f"; cocok bila sifat_periode = {', '.join(fits)}"
-        else:
-            fit_id = "; tidak cocok dengan sifat periode mana pun"
         rule = AGGREGATIONS[how][0]
         out.append(
             Problem(
-                "quarters-vs-year",
+                "quarters-vs-year-fits" if fits else "quarters-vs-year",
                 "warning",
                 n.file,
                 n.id,
@@ -66,7 +62,7 @@ def quarters_vs_year(plan: Plan) -> list[Problem]:
                     "annual": n.target_text,
                     "semantics": n.semantics,
                     "derived": f"{rule} = {_fmt(derived)}",
-                    "fits": fit_id,
+                    "fits": ", ".join(fits),
                 },
             )
         )
@@ -258,12 +254,27 @@ def assumptions(plan: Plan) -> list[Problem]:
     return out
 
 
+def index_share(plan: Plan) -> list[Problem]:
+    """An index (a level, like a mean of capaian) set against quarterly targets that are shares of the year."""
+    return [
+        Problem(
+            "index-share", "warning", n.file, n.id, f"{n.path}.sifat_periode",
+            {"quarters": " / ".join(n.period_targets_text[p] or "-" for p in plan.periods), "semantics": n.semantics},
+        )
+        for n in plan.nodes
+        if n.mode == "index" and n.semantics in ("bagi_rata", "jumlah") and any(
+            v is not None for v in n.period_targets.values()
+        )
+    ]
+
+
 RULES: tuple[Callable[[Plan], list[Problem]], ...] = (
     quarters_vs_year,
     steps_vs_indicator,
     target_units,
     name_unit,
     no_target,
+    index_share,
 )
 
 

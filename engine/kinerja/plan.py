@@ -97,19 +97,26 @@ class Plan:
 
         return lint(self)
 
-    def score(self, data: Any, period: str, targets: Mapping[tuple[str, str], float] | None = None) -> Scorecard:
+    def score(
+        self,
+        data: Any,
+        period: str,
+        targets: Mapping[tuple[str, str], float] | None = None,
+        lang: str | None = None,
+    ) -> Scorecard:
         """Score every node for `period` ("TW1".."TW4", "sd-TW2", or the year, e.g. "2025").
 
         Args:
             data: a `Realisasi`, a path to a data file, or a mapping (see `read_realisasi`).
             targets: optional targets of this unit replacing the plan's, by (node id, "TW1".. or "TAHUN").
+            lang: "id" or "en" for predikat and reasons (default: the plan's language).
 
         Raises:
             ValueError: unknown period. Bad data rows do not raise: they are listed in `Scorecard.problems`.
         """
         p = self.period(period)
         bound = data if isinstance(data, BoundData) and data.plan is self else self.bind(data)
-        results = score_plan(self, bound.values, p, targets)
+        results = score_plan(self, bound.values, p, targets, lang)
         return Scorecard(self, p.label, results, bound.problems)
 
     def bind(self, data: Any) -> BoundData:
