@@ -436,6 +436,15 @@ def score(
         bool,
         typer.Option("--no-steps", help="Tanpa langkah aksi: sasaran dan indikator saja / goals and indicators only."),
     ] = False,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            help="'unit': data berupa tabel panjang (unit;id;periode;realisasi[;target]) banyak satuan kerja, dinilai "
+            "sekaligus / many units at once (batch).",
+            show_default=False,
+        ),
+    ] = None,
     lang: LangOpt = None,
     debug: DebugOpt = False,
 ) -> None:
@@ -454,16 +463,21 @@ def score(
             raise run.fail("needs_output", 2, fmt="xlsx")
         p = _load(run, plan)
         label = _period(run, p, period)
+        if by is not None:
+            if by != "unit":
+                raise typer.BadParameter(f"--by {by}: pilihan / choices: unit")
+            _score_by_unit(run, p, data, label, chosen, output)
+            return
         with _progress() as progress:
             task = progress.add_task(t("reading", run.lang, file=", ".join(str(f) for f in data)), total=None)
-            realisasi = _read_data(data)
+            realisasi = p.bind(_read_data(data))  # read and checked once, scored for every period needed
             progress.update(task, description=t("scoring", run.lang, period=label))
-            card = p.score(realisasi, label)
+            card = p.score(realisasi, label, lang=run.lang)
             quarters: dict[str, Any] = {}
             if chosen in NEEDS_QUARTERS:
                 for q in p.periods:
                     progress.update(task, description=t("scoring", run.lang, period=q))
-                    quarters[q] = card if q == label else p.score(realisasi, q)
+                    quarters[q] = card if q == label else p.score(realisasi, q, lang=run.lang)
         report = ScoreReport(
             plan=p,
             card=card,
@@ -491,6 +505,95 @@ def score(
             raise typer.Exit(1)
 
 
+def _score_by_unit(run: Run, p: Any, data: list[Path], label: str, chosen: str, output: Path | None) -> None:
+    """`score --by unit`: the batch path over a long table; per-unit rows (csv, json) or a roll-up (table, md)."""
+    import csv as csvmod
+    import json
+
+    from .batch import Table, read_table
+
+    with _progress() as progress:
+        task = progress.add_task(t("reading", run.lang, file=", ".join(str(f) for f in data)), total=None)
+        tables = [read_table(f) for f in data]
+        table = tables[0] if len(tables) == 1 else _merge_tables(tables, Table)
+        progress.update(task, description=t("scoring", run.lang, period=label))
+        result = p.score_many(table, label)
+    rollup = result.rollup()
+    if chosen == "json":
+        doc = {
+            "plan": p.id,
+            "rules_hash": p.content_hash,
+            "period": label,
+            "units": list(result.units),
+            "results": list(result.rows()),
+            "rollup": rollup,
+            "problems": [x.to_dict(run.lang) for x in result.problems],
+        }
+        _write(run, output, json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    elif chosen == "csv":
+        buf = io.StringIO()
+        w = csvmod.DictWriter(
+            buf, fieldnames=["unit", "id", "target", "actual", "achievement", "score", "grade", "status"], delimiter=";"
+        )
+        w.writeheader()
+        for row in result.rows():
+            w.writerow({k: (str(v).replace(".", ",") if isinstance(v, float) else v) for k, v in row.items()})
+        _write(run, output, buf.getvalue())
+    else:
+        from rich.table import Table as RichTable
+
+        from .numbers import format_id
+
+        rt = RichTable(title=f"{p.meta.name} — {label} — {len(result.units)} unit")
+        for col in ("id", "nama", "scored", "no_data", "no_target", "error", "rata-rata capaian", "min", "maks"):
+            rt.add_column(col, justify="right" if col not in ("id", "nama") else "left")
+        lines = [
+            "| id | nama | dinilai | tanpa data | tanpa target | galat | rata-rata capaian | min | maks |",
+            "|---|---|--:|--:|--:|--:|--:|--:|--:|",
+        ]
+        for n in p.nodes:
+            r = rollup[n.id]
+            cells = [
+                n.id,
+                n.name[:60],
+                str(r["scored"]),
+                str(r["no_data"]),
+                str(r["no_target"]),
+                str(r["error"]),
+                format_id(r["mean_achievement"]),
+                format_id(r["min_achievement"]),
+                format_id(r["max_achievement"]),
+            ]
+            rt.add_row(*cells)
+            lines.append("| " + " | ".join(cells) + " |")
+        if chosen == "md":
+            _write(run, output, "\n".join(lines) + "\n")
+        elif output is None:
+            _stdout_console().print(rt)
+        else:
+            _write(run, output, "\n".join(lines) + "\n")
+    for prob in result.problems:
+        run.say(prob.render(run.lang))
+
+
+def _merge_tables(tables: list[Any], table_cls: Any) -> Any:
+    import numpy as np
+
+    units: list[str] = []
+    for tb in tables:
+        units.extend(u for u in tb.units if u not in units)
+    index = {u: i for i, u in enumerate(units)}
+    merged = table_cls(units)
+    for tb in tables:
+        pos = np.array([index[u] for u in tb.units])
+        for store, src in ((merged.values, tb.values), (merged.targets, tb.targets)):
+            for key, arr in src.items():
+                dst = store.setdefault(key, np.full(len(units), np.nan))
+                dst[pos] = np.where(np.isnan(arr), dst[pos], arr)
+        merged.problems.extend(tb.problems)
+    return merged
+
+
 @app.command(epilog=EXAMPLES["explain"])
 def explain(
     ctx: typer.Context,
@@ -516,7 +619,7 @@ def explain(
         p = _load(run, plan)
         _node(run, p, node_id)
         label = _period(run, p, period)
-        card = p.score(_read_data(data), label)
+        card = p.score(_read_data(data), label, lang=run.lang)
         if fmt == CheckFormat.json:
             typer.echo(explain_json(p, card, node_id, run.lang, deep), nl=False)
         else:
