@@ -258,13 +258,17 @@ def index_share(plan: Plan) -> list[Problem]:
     """An index (a level, like a mean of capaian) set against quarterly targets that are shares of the year."""
     return [
         Problem(
-            "index-share", "warning", n.file, n.id, f"{n.path}.sifat_periode",
+            "index-share",
+            "warning",
+            n.file,
+            n.id,
+            f"{n.path}.sifat_periode",
             {"quarters": " / ".join(n.period_targets_text[p] or "-" for p in plan.periods), "semantics": n.semantics},
         )
         for n in plan.nodes
-        if n.mode == "index" and n.semantics in ("bagi_rata", "jumlah") and any(
-            v is not None for v in n.period_targets.values()
-        )
+        if n.mode == "index"
+        and n.semantics in ("bagi_rata", "jumlah")
+        and any(v is not None for v in n.period_targets.values())
     ]
 
 

@@ -235,7 +235,7 @@ class Profile:
         if pol is None or meth is None:
             raise ScoringError(f"unknown polarity '{polarity}' or method '{method}'")
         rnd, decimals = self._rounding(None)
-        f = (self.positive if pol == "positive" else self.negative_inverse if meth == "inverse" else self.negative)
+        f = self.positive if pol == "positive" else self.negative_inverse if meth == "inverse" else self.negative
         cfn = f.function(("R", "T"))
         cap, floor = self.spec.achievement.cap, self.spec.achievement.floor
         actual_first = self.spec.rounding.actual_first

@@ -59,8 +59,17 @@ class NodeResult:
     ) -> None:
         # one dict update instead of eleven frozen-dataclass setattr calls: results are made in hot loops
         self.__dict__.update(
-            node_id=node_id, target=target, actual=actual, achievement=achievement, score=score, grade=grade,
-            status=status, reason=reason, unit=unit, _trace=_trace, lazy_trace=lazy_trace,
+            node_id=node_id,
+            target=target,
+            actual=actual,
+            achievement=achievement,
+            score=score,
+            grade=grade,
+            status=status,
+            reason=reason,
+            unit=unit,
+            _trace=_trace,
+            lazy_trace=lazy_trace,
         )
 
     @property
