@@ -256,13 +256,23 @@ def _score_node(
     else:
         target = period_target_value(node, period)
 
-    def result(*fields: Any) -> NodeResult:
+    def result(
+        nid: str, tgt: Any, act: float | None, ach: float | None, sc: float | None, gr: str | None, st: str, why: str
+    ) -> NodeResult:
         if trace is not None:
-            return NodeResult(*fields, node.unit, tuple(trace))
+            return NodeResult(nid, tgt, act, ach, sc, gr, st, why, node.unit, tuple(trace))
         return NodeResult(
-            *fields,
+            nid,
+            tgt,
+            act,
+            ach,
+            sc,
+            gr,
+            st,
+            why,
             node.unit,
-            lazy_trace=lambda: _score_node(node, plan, values, period, results, lang, None, True).trace,
+            None,
+            lambda: _score_node(node, plan, values, period, results, lang, None, True).trace,
         )
 
     actual: float | None = None
