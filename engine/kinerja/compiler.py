@@ -199,6 +199,9 @@ def _inputs(spec: NodeSpec, ctx: Ctx) -> dict[str, InputDef]:
                     "unknown-choice", f"{key}.periode", value=d.periods, key="periode", choices="bulan, triwulan"
                 )
             monthly = d.periods == "bulan"
+            if monthly and d.aggregation is None:
+                # months of rupiah add up, monthly percentages do not: the author must say which
+                ctx.problem("monthly-aggregation", f"{key}.agregasi", choices=", ".join(AGGREGATIONS))
         out[name] = InputDef(
             name,
             unit,

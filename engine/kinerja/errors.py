@@ -72,6 +72,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'bobot' hanya berlaku untuk komponen indikator berjenis 'indeks'",
         "'bobot' only applies to components of an indicator of kind 'indeks'",
     ),
+    "monthly-aggregation": (
+        "masukan bulanan harus menyebut 'agregasi' (cara menggabung bulan menjadi triwulan): {choices}",
+        "a monthly input must state 'agregasi' (how months combine into quarters): {choices}",
+    ),
     "kind-param": ("jenis '{kind}' memerlukan kunci '{key}'", "kind '{kind}' requires key '{key}'"),
     "period-count": (
         "target_tw berisi {got} isian, seharusnya {want} (satu per periode)",

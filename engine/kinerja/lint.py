@@ -196,12 +196,18 @@ def name_unit(plan: Plan) -> list[Problem]:
 
 
 def no_target(plan: Plan) -> list[Problem]:
-    """Indicators with neither an annual nor a quarterly target."""
+    """Indicators with neither an annual nor a quarterly target, that nothing else builds on.
+
+    A node read by a formula or an index (an intermediate value, such as a component score of IKPA) needs no
+    target of its own, so it is not reported.
+    """
+    used = {ref for n in plan.nodes for ref in n.refs} | {plan.meta.result}
     return [
         Problem("no-target", "warning", n.file, n.id, n.path, {})
         for n in plan.nodes
         if n.level == "indikator"
         and n.mode != "group"
+        and n.id not in used
         and n.target is None
         and all(v is None for v in n.period_targets.values())
     ]
@@ -222,6 +228,25 @@ def assumptions(plan: Plan) -> list[Problem]:
                     {"key": key, "reason": reason, "basis": f" [dasar: {basis}]" if basis else ""},
                 )
             )
+    seen_tables: set[int] = set()
+    for n in plan.nodes:
+        for name, table in n.tables.items():
+            if id(table) in seen_tables:
+                continue  # inherited by a descendant: listed once, where it is declared
+            seen_tables.add(id(table))
+            for i, step in enumerate(table.steps):
+                if step.assumption:
+                    basis = f" [dasar: {step.source}]" if step.source else ""
+                    out.append(
+                        Problem(
+                            "assumption",
+                            "info",
+                            n.file,
+                            n.id,
+                            f"{n.path}.tabel.{name}[{i}]",
+                            {"key": f"tabel.{name}", "reason": step.assumption, "basis": basis},
+                        )
+                    )
     spec = plan.profile.spec
     pfile = f"profil {spec.id}"
     for i, b in enumerate(spec.score.bands):
