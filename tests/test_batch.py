@@ -20,7 +20,10 @@ KEYS = [
 ]
 QUARTERS = ["TW1", "TW2", "TW3", "TW4"]
 VALUE = st.one_of(st.none(), st.integers(0, 400), st.floats(0, 500, allow_nan=False).map(lambda x: round(x, 3)))
-UNIT = st.fixed_dictionaries({(k, q): VALUE for k in KEYS for q in QUARTERS})
+MONTHS = [f"B{m:02d}" for m in range(1, 13)]
+UNIT = st.fixed_dictionaries(
+    {**{(k, q): VALUE for k in KEYS for q in QUARTERS}, **{("iku_serapan.realisasi", m): VALUE for m in MONTHS}}
+)
 TARGET = st.one_of(st.none(), st.integers(0, 300).map(float))
 
 

@@ -147,3 +147,16 @@ def test_to_dict_is_json(plan: kinerja.Plan, data: kinerja.Realisasi) -> None:
 def test_unknown_period_lists_choices(plan: kinerja.Plan, data: kinerja.Realisasi) -> None:
     with pytest.raises(ValueError, match="TW1"):
         plan.score(data, "TW5")
+
+
+def test_formula_evaluated_per_quarter_then_combined(plan: kinerja.Plan, data: kinerja.Realisasi) -> None:
+    card = plan.score(data, "sd-TW2")
+    r = card["iku_serapan"]
+    # TW1: B01..B03 = 80 + 95 + 110 = 285 juta of 1.200 → 23,75 % of a 25 % quarter target → 95
+    # TW2: B04..B06 = 100 + 105,5 + 90 = 295,5 → 24,625 % → 98,5; the year so far is their mean: 96,75
+    assert r.actual == pytest.approx((95 + 98.5) / 2)
+    assert r.achievement == 101.84  # 96,75 / 95 × 100 = 101,842…
+    step = next(s for s in r.trace if s["step"] == "actual")
+    assert [p["period"] for p in step["per_period"]] == ["TW1", "TW2"]
+    # evaluated on the half-year total instead, the score would be capped at 100: the two readings differ
+    assert r.actual != 100.0

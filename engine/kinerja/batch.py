@@ -374,36 +374,27 @@ def _node(
         actual, missing = _series(node.id, table, period.members, required, None, how, n)
     elif node.mode == "formula":
         assert node.formula is not None
-        env: dict[str, np.ndarray] = {}
-        missing = np.zeros(n, dtype=bool)
-        for name, inp in node.inputs.items():
-            if name not in node.formula.names:
-                continue
-            ihow = _AGG[inp.aggregation or node.aggregation]
-            key = f"{node.id}.{name}"
-            members = months_of(period.members) if inp.monthly else period.members
-            req = np.repeat(required, 3, axis=1) if inp.monthly else required
-            any_data = ~np.isnan(_matrix(table, key, members, n)).all(axis=1)
-            if inp.value is not None:
-                v, m = _series(key, table, members, req, inp.value, ihow, n)
-                env[name] = np.where(any_data, v, inp.value)
-                missing |= np.where(any_data, m, False)
-            else:
-                v, m = _series(key, table, members, req, None, ihow, n)
-                env[name] = v
-                missing |= m
-        for ref in node.refs:
-            r = cols[ref]
-            env[ref] = r["actual"]
-            missing |= np.isnan(r["actual"]) & (r["status"] != ERROR)
-            err |= np.isnan(r["actual"]) & (r["status"] == ERROR)
-        with np.errstate(all="ignore"):
-            actual = (
-                node.formula.evaluate_array(env)
-                if env or not node.formula.names
-                else np.full(n, node.formula.evaluate({}))
-            )
-        actual = np.broadcast_to(actual, (n,)).astype(float)
+        if node.per_period and period.kind != "single":
+            # mirrors evaluate.py: quarter by quarter, the first failing quarter decides the status
+            per = np.full((n, len(period.members)), np.nan)
+            nd = np.zeros(n, dtype=bool)
+            decided = np.zeros(n, dtype=bool)
+            for j, p in enumerate(period.members):
+                a_j, m_j, e_j = _formula_arrays(node, table, (p,), required[:, j : j + 1], cols, n)
+                e_j = e_j | (~m_j & np.isnan(a_j))
+                stop_nd = required[:, j] & m_j & ~decided
+                nd |= stop_nd
+                decided |= stop_nd
+                stop_err = ~m_j & e_j & ~decided
+                err |= stop_err
+                decided |= stop_err
+                per[:, j] = np.where(~m_j & ~e_j, a_j, np.nan)
+            none = np.isnan(per).all(axis=1) & ~decided
+            missing = nd | none
+            actual = _aggregate(how, per)
+        else:
+            actual, missing, ferr = _formula_arrays(node, table, period.members, required, cols, n)
+            err |= ferr
     else:  # index
         actual, missing = _index(node, cols, n)
     err |= ~missing & np.isnan(actual)
@@ -420,6 +411,47 @@ def _node(
         out["grade"] = np.where(ok & ~bad, grade, -1).astype(np.int8)
         status[:] = np.where(ok, np.where(bad, ERROR, SCORED), status)
     return out
+
+
+def _formula_arrays(
+    node: Node,
+    table: Table,
+    period_members: tuple[str, ...],
+    required: np.ndarray,
+    cols: Mapping[str, dict[str, np.ndarray]],
+    n: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A formula over columns: value, no-data mask and error mask (mirrors evaluate._formula_value)."""
+    assert node.formula is not None
+    env: dict[str, np.ndarray] = {}
+    missing = np.zeros(n, dtype=bool)
+    err = np.zeros(n, dtype=bool)
+    for name, inp in node.inputs.items():
+        if name not in node.formula.names:
+            continue
+        ihow = _AGG[inp.aggregation or node.aggregation]
+        key = f"{node.id}.{name}"
+        members = months_of(period_members) if inp.monthly else period_members
+        req = np.repeat(required, 3, axis=1) if inp.monthly else required
+        any_data = ~np.isnan(_matrix(table, key, members, n)).all(axis=1)
+        if inp.value is not None:
+            v, m = _series(key, table, members, req, inp.value, ihow, n)
+            env[name] = np.where(any_data, v, inp.value)
+            missing |= np.where(any_data, m, False)
+        else:
+            v, m = _series(key, table, members, req, None, ihow, n)
+            env[name] = v
+            missing |= m
+    for ref in node.refs:
+        r = cols[ref]
+        env[ref] = r["actual"]
+        missing |= np.isnan(r["actual"]) & (r["status"] != ERROR)
+        err |= np.isnan(r["actual"]) & (r["status"] == ERROR)
+    with np.errstate(all="ignore"):
+        actual = (
+            node.formula.evaluate_array(env) if env or not node.formula.names else np.full(n, node.formula.evaluate({}))
+        )
+    return np.broadcast_to(actual, (n,)).astype(float), missing, err
 
 
 def _index(node: Node, cols: Mapping[str, dict[str, np.ndarray]], n: int) -> tuple[np.ndarray, np.ndarray]:

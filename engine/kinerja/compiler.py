@@ -102,6 +102,7 @@ class Node:
     weight: float | None = None
     index_from: str = "capaian"
     index_method: str = "rata_tertimbang"
+    per_period: bool = False  # `hitung_per_periode`: the formula is evaluated per quarter, then combined
     cap_contribution: bool = False
     max_target: bool = False
     profile: Profile | None = field(default=None, repr=False)
@@ -639,6 +640,11 @@ def _compile_node(
         if inp.assumption:
             assumptions.append((f"masukan.{name}", inp.assumption, inp.source))
 
+    if s.per_period and mode != "formula":
+        ctx.problem("per-period", "hitung_per_periode", kind=kind_name or "-")
+    elif s.per_period and parts.get("refs"):
+        ctx.problem("per-period-refs", "hitung_per_periode", refs=", ".join(parts["refs"]))
+
     node_profile = profile
     if s.scoring:
         node_profile, probs = profile.with_overrides(s.scoring, r.file, s.id)
@@ -685,6 +691,7 @@ def _compile_node(
         weight=s.weight,
         index_from=parts.get("index_from", "capaian"),
         index_method=parts.get("index_method", "rata_tertimbang"),
+        per_period=bool(s.per_period),
         cap_contribution=parts.get("cap_contribution", False),
         max_target=bool(s.max_target),
         profile=node_profile,

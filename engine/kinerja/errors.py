@@ -76,6 +76,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "masukan bulanan harus menyebut 'agregasi' (cara menggabung bulan menjadi triwulan): {choices}",
         "a monthly input must state 'agregasi' (how months combine into quarters): {choices}",
     ),
+    "per-period": (
+        "'hitung_per_periode' hanya untuk jenis 'rasio' dan 'rumus' (jenis simpul ini '{kind}')",
+        "'hitung_per_periode' applies only to kinds 'rasio' and 'rumus' (this node is '{kind}')",
+    ),
+    "per-period-refs": (
+        "'hitung_per_periode' tidak dapat dipakai pada rumus yang membaca indikator lain ({refs}); hitung "
+        "indikator itu per periode sendiri",
+        "'hitung_per_periode' cannot be used on a formula that reads other indicators ({refs})",
+    ),
     "kind-param": ("jenis '{kind}' memerlukan kunci '{key}'", "kind '{kind}' requires key '{key}'"),
     "period-count": (
         "target_tw berisi {got} isian, seharusnya {want} (satu per periode)",

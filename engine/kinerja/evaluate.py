@@ -340,60 +340,37 @@ def _actual(
         return actual
     if node.mode == "formula":
         assert node.formula is not None
-        env: dict[str, float] = {}
-        inputs: list[dict[str, Any]] = []
-        for name, inp in node.inputs.items():
-            if name not in node.formula.names:
-                continue
-            ihow = inp.aggregation or how
-            key = f"{node.id}.{name}"
-            members, req = (
-                (months_of(period.members), months_of(required)) if inp.monthly else (period.members, required)
-            )
-            if inp.value is not None and not any((key, p) in values for p in members):
-                # a fixed value from the rules is a level, not a per-period amount: used once, as is
-                env[name] = inp.value
+        if node.per_period and period.kind != "single":
+            # evaluate the formula for each quarter on its own, then combine the quarterly values
+            per: list[float] = []
+            steps: list[dict[str, Any]] = []
+            for p in period.members:
+                sub = Period(p, "single", (p,))
+                try:
+                    v, inputs = _formula_value(node, sub, (p,), values, results, traced, lang)
+                except _NotScored:
+                    if p in required:
+                        raise
+                    continue
+                per.append(v)
                 if traced:
-                    inputs.append(
-                        {
-                            "name": name,
-                            "value": inp.value,
-                            "unit": inp.unit_label,
-                            "fixed": True,
-                            "source": inp.source,
-                            "assumption": inp.assumption,
-                        }
-                    )
-                continue
-            xs, sources, missing = _series(key, members, req, values, inp.value, traced)
-            if missing or not xs:
-                raise _NotScored("no_data", "no-data", periods=f"{key} " + ", ".join(missing or members))
-            env[name] = _aggregate(ihow, xs)
-            if traced:
-                inputs.append(
+                    steps.append({"period": p, "value": v, "inputs": inputs})
+            if not per:
+                raise _NotScored("no_data", "no-data", periods=", ".join(period.members))
+            actual = _aggregate(how, per)
+            if trace is not None:
+                trace.append(
                     {
-                        "name": name,
-                        "value": env[name],
-                        "unit": inp.unit_label,
-                        "aggregation": AGGREGATIONS[ihow][0],
-                        "values": sources,
-                        "source": inp.source,
-                        "assumption": inp.assumption,
+                        "step": "actual",
+                        "formula": node.formula.text,
+                        "per_period": steps,
+                        "aggregation": AGGREGATIONS[how][0],
+                        "value": actual,
+                        "unit": node.unit,
                     }
                 )
-        for ref in node.refs:
-            r = results[ref]
-            if r.actual is None:
-                raise _NotScored(
-                    "no_data" if r.status != "error" else "error",
-                    "dep",
-                    dep=ref,
-                    status=STATUS_WORDS[lang if lang == "en" else "id"][r.status],
-                )
-            env[ref] = r.actual
-            if traced:
-                inputs.append({"name": ref, "value": r.actual, "unit": r.unit, "source": f"realisasi {ref}"})
-        actual = node.formula.evaluate(env)
+            return actual
+        actual, inputs = _formula_value(node, period, required, values, results, traced, lang)
         if trace is not None:
             trace.append(
                 {"step": "actual", "formula": node.formula.text, "inputs": inputs, "value": actual, "unit": node.unit}
@@ -402,6 +379,72 @@ def _actual(
     if node.mode == "index":
         return _index(node, results, trace)
     raise _NotScored("no_target", "group")
+
+
+def _formula_value(
+    node: Node,
+    period: Period,
+    required: tuple[str, ...],
+    values: Mapping[tuple[str, str], Value],
+    results: Mapping[str, NodeResult],
+    traced: bool,
+    lang: str,
+) -> tuple[float, list[dict[str, Any]]]:
+    """The formula over the period's inputs (each aggregated by its own rule) and the other nodes it reads."""
+    assert node.formula is not None
+    how = node.aggregation
+    env: dict[str, float] = {}
+    inputs: list[dict[str, Any]] = []
+    for name, inp in node.inputs.items():
+        if name not in node.formula.names:
+            continue
+        ihow = inp.aggregation or how
+        key = f"{node.id}.{name}"
+        members, req = (months_of(period.members), months_of(required)) if inp.monthly else (period.members, required)
+        if inp.value is not None and not any((key, p) in values for p in members):
+            # a fixed value from the rules is a level, not a per-period amount: used once, as is
+            env[name] = inp.value
+            if traced:
+                inputs.append(
+                    {
+                        "name": name,
+                        "value": inp.value,
+                        "unit": inp.unit_label,
+                        "fixed": True,
+                        "source": inp.source,
+                        "assumption": inp.assumption,
+                    }
+                )
+            continue
+        xs, sources, missing = _series(key, members, req, values, inp.value, traced)
+        if missing or not xs:
+            raise _NotScored("no_data", "no-data", periods=f"{key} " + ", ".join(missing or members))
+        env[name] = _aggregate(ihow, xs)
+        if traced:
+            inputs.append(
+                {
+                    "name": name,
+                    "value": env[name],
+                    "unit": inp.unit_label,
+                    "aggregation": AGGREGATIONS[ihow][0],
+                    "values": sources,
+                    "source": inp.source,
+                    "assumption": inp.assumption,
+                }
+            )
+    for ref in node.refs:
+        r = results[ref]
+        if r.actual is None:
+            raise _NotScored(
+                "no_data" if r.status != "error" else "error",
+                "dep",
+                dep=ref,
+                status=STATUS_WORDS[lang if lang == "en" else "id"][r.status],
+            )
+        env[ref] = r.actual
+        if traced:
+            inputs.append({"name": ref, "value": r.actual, "unit": r.unit, "source": f"realisasi {ref}"})
+    return node.formula.evaluate(env), inputs
 
 
 def _index(node: Node, results: Mapping[str, NodeResult], trace: list[dict[str, Any]] | None) -> float:

@@ -91,6 +91,7 @@ class NodeSpec(Frozen):
     index_method: str | None = Field(None, alias="metode")
     equal_weights: bool | None = Field(None, alias="bobot_sama")
     include: str | Include | None = Field(None, alias="sertakan")
+    per_period: bool | None = Field(None, alias="hitung_per_periode")
     indicators: list[NodeSpec] = Field(default_factory=list, alias="indikator")
     steps: list[NodeSpec] = Field(default_factory=list, alias="langkah_aksi")
     steps_first: bool = Field(False, alias="__langkah_aksi_dulu__", exclude=True)
