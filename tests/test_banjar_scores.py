@@ -60,10 +60,22 @@ def test_door_to_door_tw2(plan: kinerja.Plan, data: kinerja.plan.BoundData) -> N
 
 def test_vehicle_maintenance_formula(plan: kinerja.Plan, data: kinerja.plan.BoundData) -> None:
     r = plan.score(data, "TW2")["iku_pemeliharaan_ranmor"]
-    # the document's formula: repairs realised / repairs planned (319 unit) × 100 = 81 / 319 × 100 = 25,3918…
-    assert r.actual == pytest.approx(81 / 319 * 100)
-    # against the TW2 target 29 %: 25,3918 / 29 × 100 = 87,557… → 87,56; banded on 88: 70 + 8 = 78
-    assert (r.target, r.achievement, r.score) == (29.0, 87.56, 78.0)
+    # row 197: 75 repairs realised. The document's formula: realised / planned (319 unit) × 100 = 23,5110…
+    assert r.actual == pytest.approx(75 / 319 * 100)
+    # against the TW2 target 29 %: 23,5110 / 29 × 100 = 81,072… → 81,07; banded on 81: 70 + 1 = 71 → Cukup
+    assert (r.target, r.achievement, r.score, r.grade) == (29.0, 81.07, 71.0, "Cukup")
+
+
+def test_budget_score_comes_from_the_included_ikpa_rule_set(plan: kinerja.Plan, data: kinerja.plan.BoundData) -> None:
+    card = plan.score(data, "TW1")
+    r = card["iku_nka"]
+    # Nilai Kinerja Anggaran = the IKPA final value of standar/ikpa-2024: total / weights × 100 − deduction
+    assert r.actual == card["ikpa24_nilai_akhir"].actual
+    step = next(s for s in card["ikpa24_nilai_akhir"].trace if s["step"] == "actual")
+    names = {i["name"]: i["value"] for i in step["inputs"]}
+    assert r.actual == pytest.approx(names["ikpa24_nilai_total"] - names["ikpa24_dispensasi"])
+    assert r.achievement == round(r.actual / 92 * 100 + 1e-9, 2)
+    assert any(i["rules"] == "standar/ikpa-2024" and i["version"] == "PER-5/PB/2024" for i in plan.included)
 
 
 def test_crime_rate_year_against_the_signed_target(plan: kinerja.Plan, data: kinerja.plan.BoundData) -> None:

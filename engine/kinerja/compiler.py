@@ -247,7 +247,8 @@ def _build_ratio(spec: NodeSpec, ctx: Ctx) -> dict[str, Any]:
 def _build_formula(spec: NodeSpec, ctx: Ctx) -> dict[str, Any]:
     inputs = _inputs(spec, ctx)
     if not spec.formula:
-        ctx.problem("kind-param", "rumus", kind="rumus", key="rumus")
+        if spec.include is None:  # an include that failed is reported where it failed
+            ctx.problem("kind-param", "rumus", kind="rumus", key="rumus")
         return {"inputs": inputs}
     return _formula(spec.formula, spec, ctx, inputs)
 

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -356,9 +357,14 @@ def _resolve_includes(
             _resolve_includes(target, meta, rs_files, problems, digest, includes, include_results, included, depth + 1)
 
 
+RULES_PATH_ENV = "KINERJA_ATURAN"
+
+
 def _find_rule_set(folder: Path, name: str) -> Path | None:
-    """A rule set folder named relative to the plan folder, its parent (the `rules/` root), or as given."""
-    for base in (folder, folder.parent, folder.parent.parent, Path.cwd()):
+    """A rule set folder named relative to the plan folder, its parent (the `rules/` root), the folders in
+    the KINERJA_ATURAN environment variable (separated like PATH), `./rules`, or the working directory."""
+    extra = [Path(p) for p in os.environ.get(RULES_PATH_ENV, "").split(os.pathsep) if p]
+    for base in (folder, folder.parent, folder.parent.parent, *extra, Path.cwd() / "rules", Path.cwd()):
         candidate = (base / name).resolve()
         if (candidate / PLAN_FILE).is_file():
             return candidate

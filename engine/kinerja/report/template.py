@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from ..periods import months_of
 from .fmt import input_fields, number
 
 COLUMNS = ("id", "nama", "satuan", "target", "periode", "realisasi", "keterangan")
@@ -52,9 +53,12 @@ def template_rows(plan: Any, period: str, lang: str = "id") -> list[TemplateRow]
                     info = input_fields(spec)
                     if info["value"] is not None:
                         continue
-                    out.append(
-                        TemplateRow(f"{node.id}.{name}", f"{node.name} — {name}", info["unit"], "", p, node.level)
-                    )
+                    # a monthly input (`periode = "bulan"`) is filled in per month of the quarter
+                    subs = months_of((p,)) if getattr(spec, "monthly", False) else (p,)
+                    for sub in subs:
+                        out.append(
+                            TemplateRow(f"{node.id}.{name}", f"{node.name} — {name}", info["unit"], "", sub, node.level)
+                        )
                 continue
             written = (node.period_targets_text or {}).get(p) or ""
             value = (node.period_targets or {}).get(p)
