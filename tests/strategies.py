@@ -263,7 +263,7 @@ def formula(names: Sequence[str] = NAMES, max_leaves: int = 10, booleans: bool =
     return st.recursive(leaf, extend, max_leaves=max_leaves)
 
 
-FORMULA = formula()
+FORMULA = formula(booleans=False)  # true/false values only as conditions: the language refuses the rest
 ARITHMETIC_FORMULA = formula(booleans=False)
 
 # Pieces of the language, pieces of Python it refuses, and plain junk, glued together at random.

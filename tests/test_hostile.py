@@ -208,32 +208,16 @@ def test_an_accepted_formula_cannot_reach_builtins(tmp_path: Path, sentinel: lis
     assert sentinel == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: a formula that is only a comment ('# x') makes simpleeval raise InvalidExpression, "
-    "which parse_formula does not catch: load_plan crashes with a traceback instead of a RuleError",
-)
 def test_comment_only_formula_is_refused_not_raised(tmp_path: Path) -> None:
     error, _ = _attempt(tmp_path, "# catatan")
     assert error is not None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: '#' is not refused, so 'a / b * 100 # * 0' loads and computes only 'a / b * 100' "
-    "while the auditor reads the whole text (what is read must be what is computed)",
-)
 def test_a_comment_cannot_hide_part_of_a_formula(tmp_path: Path) -> None:
     error, _ = _attempt(tmp_path, "a / b * 100 # * 0")
     assert error is not None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: nested constant powers ((((999999999999999 ** 16) ** 16) ...) pass the per-exponent "
-    "bound and load; evaluation then builds a huge Python int (minutes of CPU, gigabytes) instead of "
-    "being refused at load or failing fast with OverflowError",
-)
 def test_nested_constant_powers_cannot_stall_scoring(tmp_path: Path) -> None:
     text = "a * " + "(" * 7 + "999999999999999" + " ** 16)" * 7
     folder = one_indicator_plan(
@@ -266,22 +250,11 @@ def test_nested_constant_powers_cannot_stall_scoring(tmp_path: Path) -> None:
     assert out.stdout.strip() in ("refused", "error"), out.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: an integer literal too large for a float ('9' * 400) makes the checker call "
-    "math.isfinite on it, which raises OverflowError: load_plan crashes instead of refusing the formula",
-)
 def test_an_integer_literal_beyond_float_range_is_refused_not_raised(tmp_path: Path) -> None:
     error, elapsed = _attempt(tmp_path, "a + " + "9" * 400)
     assert error is not None and elapsed < TIME_BOUND
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: a node id may equal a function of the table ('max'); a formula reading it, "
-    "'max(max, 1)', loads, and scoring then calls the float: TypeError \"'float' object is not callable\" "
-    "escapes plan.score (no node is scored). Such ids should be refused like reserved input names",
-)
 def test_a_node_id_cannot_shadow_a_function(tmp_path: Path) -> None:
     folder = one_indicator_plan(
         tmp_path / "rencana",
@@ -303,12 +276,6 @@ def test_a_node_id_cannot_shadow_a_function(tmp_path: Path) -> None:
     assert r.status == "scored" and r.actual == 3.0, r.reason
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: a fractional power of a negative number gives a Python complex; Formula.evaluate "
-    "then raises TypeError (float() of complex), outside its documented ZeroDivisionError/ValueError/"
-    "OverflowError",
-)
 def test_fractional_power_of_a_negative_number_is_a_value_error() -> None:
     f, problems = parse_formula("(a - 10) ** 0.5", NAMES)
     assert f is not None, problems
@@ -316,12 +283,6 @@ def test_fractional_power_of_a_negative_number_is_a_value_error() -> None:
         f.evaluate({"a": 1.0, "b": 0.0, "c": 0.0})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: a fractional power of a negative number is a Python complex, and abs() of it is a "
-    "real number: 'abs((a - 10) ** 0.5)' with a = 1 silently evaluates to 3.0 (and the array evaluator "
-    "gives NaN) instead of failing",
-)
 def test_abs_of_a_complex_power_is_not_a_number() -> None:
     f, _ = parse_formula("abs((a - 10) ** 0.5)", NAMES)
     assert f is not None
@@ -329,11 +290,6 @@ def test_abs_of_a_complex_power_is_not_a_number() -> None:
         f.evaluate({"a": 1.0, "b": 0.0, "c": 0.0})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: the complex result of '(a - 10) ** 0.5' escapes as TypeError, which evaluate.py "
-    "does not catch: plan.score raises and no node is scored (expected: that node 'error', others scored)",
-)
 def test_a_complex_result_marks_only_its_node(tmp_path: Path) -> None:
     folder = one_indicator_plan(
         tmp_path / "rencana",
@@ -455,12 +411,6 @@ def test_the_array_evaluator_agrees_with_the_scalar_one(text: str, rows: list[di
         # pinned by test_array_row_that_fails_in_scalars_is_nan and test_array_geomean_of_a_negative_...).
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: evaluate_array turns a division by zero into ±inf or NaN, which min/max/clamp and "
-    "conditions then absorb: 'min(a, 1 / a)' and 'a if a < a / a else 5' give numbers for a = 0 where "
-    "evaluate raises ZeroDivisionError; such rows should come back NaN",
-)
 @pytest.mark.parametrize("text", ["min(a, 1 / a)", "clamp(a ** -1, 0, 5)", "a if a < a / a else 5"])
 def test_array_row_that_fails_in_scalars_is_nan(text: str) -> None:
     import numpy as np
@@ -472,12 +422,6 @@ def test_array_row_that_fails_in_scalars_is_nan(text: str) -> None:
     assert np.isnan(f.evaluate_array({"a": np.array([0.0])})[0])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: the array geomean multiplies and takes the root without refusing negatives, so "
-    "geomean(a) over a = -1 is -1.0 (and geomean(a, b) over -1, -4 is 2.0) where evaluate raises ValueError; "
-    "the row should be NaN",
-)
 def test_array_geomean_of_a_negative_number_is_nan() -> None:
     import numpy as np
 
@@ -488,34 +432,12 @@ def test_array_geomean_of_a_negative_number_is_nan() -> None:
     assert np.isnan(f.evaluate_array({"a": np.array([-1.0]), "b": np.array([-4.0])})[0])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: evaluate_array turns 'and'/'or' into numpy logical_and/logical_or, which return "
-    "True/False, while Python returns an operand: 'mean(a or 7.7, 100)' is 50.5 over arrays but "
-    "(a + 100) / 2 over scalars",
-)
-def test_array_and_scalar_agree_on_or_used_as_a_value() -> None:
-    import numpy as np
-
-    f, _ = parse_formula("mean(a or 7.7, 100)", NAMES)
-    assert f is not None
-    assert f.evaluate({"a": 300.0}) == 200.0
-    assert f.evaluate_array({"a": np.array([300.0])})[0] == 200.0
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: evaluate_array raises TypeError for arithmetic on comparisons ('-(a > b)', "
-    "'(a > b) - (b > a)': numpy refuses '-' on booleans) where evaluate returns -1.0 / 1.0",
-)
-@pytest.mark.parametrize("text", ["-(a > b)", "(a > b) - (b > a)"])
-def test_array_evaluator_does_arithmetic_on_comparisons(text: str) -> None:
-    import numpy as np
-
-    f, _ = parse_formula(text, NAMES)
-    assert f is not None
-    want = f.evaluate({"a": 2.0, "b": 1.0, "c": 0.0})
-    assert f.evaluate_array({"a": np.array([2.0]), "b": np.array([1.0])})[0] == want
+@pytest.mark.parametrize("text", ["mean(a or 7.7, 100)", "-(a > b)", "(a > b) - (b > a)", "a if b else 1"])
+def test_true_false_is_not_a_number(text: str) -> None:
+    """Regression (scalar and array evaluators disagreed on these): conditions are only conditions."""
+    f, problems = parse_formula(text, NAMES)
+    assert f is None
+    assert problems[0].code == "formula-refused" and problems[0].position is not None
 
 
 @pytest.mark.filterwarnings("ignore::SyntaxWarning")

@@ -399,7 +399,7 @@ def compile_nodes(
     seen: dict[str, _Raw] = {}
     for r in raws:
         nid = r.spec.id
-        if not ID_RE.match(nid):
+        if not ID_RE.match(nid) or nid in RESERVED:
             problems.append(Problem("bad-id", "error", r.file, nid, f"{r.path}.id", {"id": nid}))
         if nid in seen:
             o = seen[nid]

@@ -27,8 +27,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "missing-key": ("kunci wajib '{key}' tidak ada", "required key '{key}' is missing"),
     "wrong-type": ("nilai kunci '{key}' salah: {detail}", "wrong value for key '{key}': {detail}"),
     "bad-id": (
-        "id '{id}' tidak sah: pakai huruf kecil, angka dan garis bawah, diawali huruf",
-        "id '{id}' is invalid: use lowercase letters, digits and underscores, starting with a letter",
+        "id '{id}' tidak sah: pakai huruf kecil, angka dan garis bawah, diawali huruf, dan bukan nama fungsi "
+        "rumus (min, max, ...)",
+        "id '{id}' is invalid: use lowercase letters, digits and underscores, starting with a letter, and not "
+        "the name of a formula function (min, max, ...)",
     ),
     "duplicate-id": (
         "id '{id}' sudah dipakai di {other}",

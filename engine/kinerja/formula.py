@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import functools
 import math
+import warnings
 import operator
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -82,7 +83,11 @@ def _round(x: float, decimals: float = 0) -> float:
 def _safe_pow(a: float, b: float) -> float:
     if abs(b) > MAX_EXPONENT:
         raise ValueError(f"exponent {b} is larger than {MAX_EXPONENT}")
-    return a**b
+    if a < 0 and b != int(b):
+        raise ValueError("fractional power of a negative number")
+    if a == 0 and b < 0:
+        raise ZeroDivisionError("0 to a negative power")
+    return float(a) ** b
 
 
 def _sqrt(x: float) -> float:
@@ -103,6 +108,19 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], str, int, int]] = {
 }
 
 
+_COMPARE = {"Lt": "less", "LtE": "less_equal", "Gt": "greater", "GtE": "greater_equal", "Eq": "equal",
+            "NotEq": "not_equal"}
+
+
+def _array_compare(op: str, a: Any, b: Any) -> Any:
+    """A comparison over arrays as 1.0 / 0.0, and NaN where either side is NaN (a failed row)."""
+    import numpy as np
+
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    out = getattr(np, _COMPARE[op])(a, b).astype(float)
+    return np.where(np.isnan(a) | np.isnan(b), np.nan, out)
+
+
 @functools.lru_cache(maxsize=1)
 def _array_globals() -> dict[str, Any]:
     """The array versions of the function table; numpy is imported only when arrays are evaluated."""
@@ -116,14 +134,20 @@ def _array_globals() -> dict[str, Any]:
         "round": np.vectorize(_round, otypes=[float]),
         "sum": lambda *a: _reduce(np.add, a),
         "mean": lambda *a: _reduce(np.add, a) / len(a),
-        "geomean": lambda *a: _reduce(np.multiply, a) ** (1.0 / len(a)),
+        "geomean": lambda *a: np.where(
+            _reduce(np.logical_or, tuple(np.asarray(x) < 0 for x in a)), np.nan, _reduce(np.multiply, a) ** (1.0 / len(a))
+        ),
         "clamp": lambda x, lo, hi: np.clip(x, lo, hi),
         "sqrt": np.sqrt,
-        "_where": np.where,
-        "_and": np.logical_and,
-        "_or": np.logical_or,
-        "_not": np.logical_not,
-        "_pow": np.power,
+        "_where": lambda c, a, b: np.where(np.isnan(c), np.nan, np.where(c == 1.0, a, b)),
+        "_and": lambda x, y: np.where(np.isnan(x), np.nan, np.where(x == 0.0, 0.0, y)),
+        "_or": lambda x, y: np.where(np.isnan(x), np.nan, np.where(x == 1.0, 1.0, y)),
+        "_not": lambda x: np.where(np.isnan(x), np.nan, 1.0 - x),
+        "_cmp": _array_compare,
+        "_div": lambda a, b: np.where(b == 0, np.nan, np.divide(a, np.where(b == 0, 1.0, b))),
+        "_mod": lambda a, b: np.where(b == 0, np.nan, np.mod(a, np.where(b == 0, 1.0, b))),
+        "_floordiv": lambda a, b: np.where(b == 0, np.nan, np.floor_divide(a, np.where(b == 0, 1.0, b))),
+        "_pow": lambda a, b: np.where((np.asarray(a) == 0) & (np.asarray(b) < 0), np.nan, np.power(a, b)),
     }
 
 
@@ -317,7 +341,7 @@ def parse_formula(
     for i, ch in enumerate(text):
         if ord(ch) > 127:
             return refuse("formula-refused", i, detail=f"non-ASCII character {ch!r} (U+{ord(ch):04X})")
-        if ch in "'\"`;\\@$[]{}":
+        if ch in "'\"`;\\@$[]{}#":
             return refuse("formula-refused", i, detail=f"character {ch!r} is not part of the formula language")
     depth = best = 0
     for ch in text:
@@ -331,12 +355,16 @@ def parse_formula(
     if "\n" in text.strip() or "\r" in text:
         return refuse("formula-refused", text.index("\n") if "\n" in text else None, detail="a formula is one line")
     try:
-        body = simpleeval.SimpleEval.parse(text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. "1and": Python warns, we judge the text ourselves
+            body = simpleeval.SimpleEval.parse(text)
     except SyntaxError as e:
         col = (e.offset or 1) - 1 if e.lineno in (None, 1) else None
         return refuse("formula-syntax", col, detail=e.msg)
     except (RecursionError, MemoryError, ValueError) as e:
         return refuse("formula-refused", detail=f"too complex to parse ({type(e).__name__})")
+    except simpleeval.InvalidExpression:
+        return refuse("formula-syntax", detail="empty formula")
     if not isinstance(body, ast.Expr):
         return refuse("formula-refused", getattr(body, "col_offset", 0), detail="only an expression is allowed")
 
@@ -356,8 +384,9 @@ def parse_formula(
             if isinstance(v, bool) or not isinstance(v, int | float):
                 kind = type(v).__name__
                 raise _Refused("formula-refused", pos, {"detail": f"only numbers are allowed, not {kind}"})
-            if not math.isfinite(v) or abs(v) > MAX_CONSTANT:
-                raise _Refused("formula-refused", pos, {"detail": f"number {v!r} is out of range"})
+            if abs(v) > MAX_CONSTANT or not math.isfinite(v):
+                shown = v if isinstance(v, float) or v < 10**20 else f"{str(v)[:12]}… ({len(str(v))} digits)"
+                raise _Refused("formula-refused", pos, {"detail": f"number {shown} is out of range"})
         elif isinstance(node, ast.Name):
             if not isinstance(node.ctx, ast.Load):
                 raise _Refused("formula-refused", pos, {"detail": "assignment"})
@@ -426,6 +455,7 @@ def parse_formula(
 
     try:
         check(body.value, 0)
+        _check_kinds(body.value, "num")
     except _Refused as r:
         problems.append(
             Problem(r.code, "error", file, node_id, path, r.args_, position=r.pos, formula=text, suggestions=r.sugg)
@@ -441,6 +471,48 @@ def parse_formula(
     return Formula(text, tuple(seen), expr, code, vcode, tables, g), problems
 
 
+def _kind(node: ast.AST) -> str:
+    """'bool' for comparisons and and/or/not, else 'num'."""
+    if isinstance(node, ast.Compare | ast.BoolOp) or (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)):
+        return "bool"
+    return "num"
+
+
+def _check_kinds(node: ast.AST, want: str) -> None:
+    """True/false values only as conditions (`if`, `and`, `or`, `not`); numbers everywhere else.
+
+    The scalar and the array evaluators agree only on this clean split (Python's `a or b` returns a number,
+    numpy's returns true/false), and an auditor reads `x > 0` as a condition, never as 1 or 0.
+    """
+    got = _kind(node)
+    pos = getattr(node, "col_offset", None)
+    if got != want:
+        detail = (
+            "a true/false value (comparison, and, or, not) used as a number"
+            if got == "bool"
+            else "a number used as a condition: compare it, e.g. x > 0"
+        )
+        raise _Refused("formula-refused", pos, {"detail": detail})
+    if isinstance(node, ast.BoolOp):
+        for v in node.values:
+            _check_kinds(v, "bool")
+    elif isinstance(node, ast.UnaryOp):
+        _check_kinds(node.operand, "bool" if isinstance(node.op, ast.Not) else "num")
+    elif isinstance(node, ast.Compare):
+        for v in (node.left, *node.comparators):
+            _check_kinds(v, "num")
+    elif isinstance(node, ast.IfExp):
+        _check_kinds(node.test, "bool")
+        _check_kinds(node.body, "num")
+        _check_kinds(node.orelse, "num")
+    elif isinstance(node, ast.BinOp):
+        _check_kinds(node.left, "num")
+        _check_kinds(node.right, "num")
+    elif isinstance(node, ast.Call):
+        for a in node.args:
+            _check_kinds(a, "num")
+
+
 class _Refused(Exception):
     def __init__(self, code: str, pos: int | None, args: dict[str, Any], sugg: tuple[str, ...] = ()) -> None:
         super().__init__(code)
@@ -452,7 +524,13 @@ def _copy(tree: ast.Expression) -> ast.Expression:
 
 
 class _ScalarRewriter(ast.NodeTransformer):
-    """a ** b -> _pow(a, b), so the exponent bound also holds at run time."""
+    """a ** b -> _pow(a, b), so the exponent bound also holds at run time; integer literals become floats, so
+    nested powers overflow at once instead of building huge integers."""
+
+    def visit_Constant(self, node: ast.Constant) -> ast.AST:
+        if isinstance(node.value, int) and not isinstance(node.value, bool):
+            return ast.copy_location(ast.Constant(float(node.value)), node)
+        return node
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
         self.generic_visit(node)
@@ -461,8 +539,17 @@ class _ScalarRewriter(ast.NodeTransformer):
         return node
 
 
-class _ArrayRewriter(ast.NodeTransformer):
-    """Python's `if`, `and`, `or`, `not` and chained comparisons need scalars; arrays need numpy's."""
+class _ArrayRewriter(_ScalarRewriter):
+    """Over arrays every row must end as the scalar evaluator would: an operation that raises for a scalar
+    (division by zero, 0 ** -1, a condition on such a value) gives NaN for that row. Conditions are float
+    arrays (1, 0, NaN); `if`, `and`, `or` pick values as Python's short-circuit would."""
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        self.generic_visit(node)
+        fn = {ast.Div: "_div", ast.Mod: "_mod", ast.FloorDiv: "_floordiv", ast.Pow: "_pow"}.get(type(node.op))
+        if fn:
+            return ast.Call(ast.Name(fn, ast.Load()), [node.left, node.right], [])
+        return node
 
     def visit_IfExp(self, node: ast.IfExp) -> ast.AST:
         self.generic_visit(node)
@@ -484,12 +571,10 @@ class _ArrayRewriter(ast.NodeTransformer):
 
     def visit_Compare(self, node: ast.Compare) -> ast.AST:
         self.generic_visit(node)
-        if len(node.ops) == 1:
-            return node
         parts = []
         left = node.left
         for op, right in zip(node.ops, node.comparators, strict=True):
-            parts.append(ast.Compare(left, [op], [right]))
+            parts.append(ast.Call(ast.Name("_cmp", ast.Load()), [ast.Constant(type(op).__name__), left, right], []))
             left = right
         out: ast.expr = parts[0]
         for p in parts[1:]:
