@@ -15,8 +15,15 @@ from kinerja.numbers import round_decimal_reference, round_half_up, round_half_u
 ROOT = Path(__file__).resolve().parents[1]
 PLAN = kinerja.load_plan(ROOT / "fixtures" / "contoh" / "rencana")
 KEYS = [
-    "iku_patroli", "iku_response_time", "iku_crime_rate.kejahatan", "la_pendataan", "iku_dsp", "iku_siaga",
-    "iku_kepuasan", "iku_ranmor.diperbaiki", "iku_ranmor.direncanakan",
+    "iku_patroli",
+    "iku_response_time",
+    "iku_crime_rate.kejahatan",
+    "la_pendataan",
+    "iku_dsp",
+    "iku_siaga",
+    "iku_kepuasan",
+    "iku_ranmor.diperbaiki",
+    "iku_ranmor.direncanakan",
 ]
 QUARTERS = ["TW1", "TW2", "TW3", "TW4"]
 VALUE = st.one_of(st.none(), st.integers(0, 400), st.floats(0, 500, allow_nan=False).map(lambda x: round(x, 3)))
@@ -29,13 +36,21 @@ TARGET = st.one_of(st.none(), st.integers(0, 300).map(float))
 
 def _same(a: kinerja.NodeResult, b: kinerja.NodeResult) -> bool:
     return (a.status, a.target, a.actual, a.achievement, a.score, a.grade) == (
-        b.status, b.target, b.actual, b.achievement, b.score, b.grade,
+        b.status,
+        b.target,
+        b.actual,
+        b.achievement,
+        b.score,
+        b.grade,
     )
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(units=st.lists(UNIT, min_size=1, max_size=6), period=st.sampled_from(["TW1", "TW3", "sd-TW2", "sd-TW4", "2025"]),
-       patroli_target=TARGET)
+@given(
+    units=st.lists(UNIT, min_size=1, max_size=6),
+    period=st.sampled_from(["TW1", "TW3", "sd-TW2", "sd-TW4", "2025"]),
+    patroli_target=TARGET,
+)
 def test_batch_equals_each_unit_alone(units: list[dict], period: str, patroli_target: float | None) -> None:
     rows = []
     for i, data in enumerate(units):
@@ -51,7 +66,8 @@ def test_batch_equals_each_unit_alone(units: list[dict], period: str, patroli_ta
         if f"u{i}" not in batch.units:
             continue
         alone = PLAN.score(
-            {k: v for k, v in data.items() if v is not None}, period,
+            {k: v for k, v in data.items() if v is not None},
+            period,
             targets={("iku_patroli", "TW1"): patroli_target} if patroli_target is not None else None,
         )
         for n in PLAN.nodes:

@@ -88,8 +88,13 @@ TARGETS = st.one_of(
 
 
 @settings(max_examples=300, deadline=None)
-@given(target=TARGETS, actual=st.floats(0, 2000, allow_nan=False), polarity=st.sampled_from(["positive", "negative"]),
-       method=st.sampled_from([None, "inverse"]), max_target=st.booleans())
+@given(
+    target=TARGETS,
+    actual=st.floats(0, 2000, allow_nan=False),
+    polarity=st.sampled_from(["positive", "negative"]),
+    method=st.sampled_from([None, "inverse"]),
+    max_target=st.booleans(),
+)
 def test_fast_scorer_equals_the_traced_rules(target, actual, polarity, method, max_target) -> None:  # noqa: ANN001
     from kinerja.profile import ScoringError
 

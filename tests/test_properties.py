@@ -105,21 +105,10 @@ def test_order_of_components_never_changes_an_index(plan_data: Any, period: str,
     b = load(other).score(data, period)
     ra, rb = a["iku_indeks"], b["iku_indeks"]
     assert ra.status == rb.status
-    assert ra.actual == pytest.approx(rb.actual, rel=1e-12) if ra.actual is not None else rb.actual is None
-    # Exactly equal once the known summation-order bug is fixed (see the xfail test below); until then a
-    # last-bit difference may flip the rounded capaian by one unit of the last decimal.
-    if ra.achievement is None:
-        assert rb.achievement is None
-    else:
-        assert ra.achievement == pytest.approx(rb.achievement, abs=0.0101)
+    # exactly equal: components are summed in id order whatever order they are written in
+    assert (ra.actual, ra.achievement, ra.score) == (rb.actual, rb.achievement, rb.score)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: evaluate._index adds weight × capaian with plain sum() in document order, so the "
-    "order of components changes the index in the last bit (408.715 vs 408.7150000000001) and, after "
-    "rounding, its capaian (408.71 vs 408.72); math.fsum would make it order-free",
-)
 def test_order_of_components_never_changes_an_index_capaian() -> None:
     # found by hypothesis (test_order_of_components_never_changes_an_index)
     capaian = [32.81, 13.39, 62.84, 2590.27]

@@ -461,7 +461,7 @@ def _index(node: Node, cols: Mapping[str, dict[str, np.ndarray]], n: int) -> tup
     logs = np.zeros(n)
     zero = np.zeros(n, dtype=bool)
     neg = np.zeros(n, dtype=bool)
-    for ref, w in zip(node.refs, node.weights, strict=True):
+    for ref, w in sorted(zip(node.refs, node.weights, strict=True)):  # id order, as evaluate._index
         v = cols[ref][src]
         present = ~np.isnan(v)
         used = np.minimum(v, 100.0) if node.cap_contribution else v

@@ -9,6 +9,7 @@ collected; nothing raises for bad input.
 from __future__ import annotations
 
 import graphlib
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -268,6 +269,11 @@ def _build_index(spec: NodeSpec, ctx: Ctx) -> dict[str, Any]:
     else:
         comps = [c for c in spec.indicators if c.weight is not None]
         weights = [float(c.weight) for c in comps if c.weight is not None]
+        bad = [c for c in comps if c.weight is not None and (not math.isfinite(c.weight) or c.weight < 0)]
+        for c in bad:
+            ctx.problem("bad-weight", "indikator", id=c.id, weight=str(c.weight))
+        if bad:
+            return {}
         total = sum(weights)
         if comps and abs(total - 100) > 1e-6:
             ctx.problem("weights-sum", "indikator", total=float(total))

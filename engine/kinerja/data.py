@@ -8,9 +8,11 @@ A bad row is refused with a problem naming file, row and column; every other row
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +26,8 @@ if TYPE_CHECKING:
     from .plan import Plan
 
 COLUMNS = ("id", "periode", "realisasi", "satuan", "dicatat", "keterangan")
+_ERROR_CELL = re.compile(r"#[A-Z0-9/]+[!?]")  # #DIV/0!, #CALC!, #NAME?... whatever a spreadsheet invents next
+_NUMBER_HEAD = re.compile(r"\s*[+-]?[0-9][0-9.,]*")
 ERROR_CELLS = ("#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!")
 
 
@@ -162,6 +166,32 @@ def _read_xlsx(path: Path, display: str) -> Realisasi:
     return out
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d")
+
+
+def parse_date(value: Any) -> str | None:
+    """A recorded date as ISO text (so that later sorts later): 2025-08-02, 02/08/2025 (day first, as
+    written in Indonesia), 02-08-2025, a spreadsheet date; None when it cannot be read."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    if _ISO_DATE.match(text):
+        try:
+            dt.date.fromisoformat(text[:10])
+        except ValueError:
+            return None
+        return text  # ISO text (with any time after it) already sorts in time order
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text[:10], fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
 def _from_mapping(data: Any, display: str) -> Realisasi:
     out = Realisasi()
     if isinstance(data, Mapping) and "realisasi" in data and isinstance(data["realisasi"], list):
@@ -204,6 +234,14 @@ def _add(out: Realisasi, rec: Mapping[str, Any], display: str, n: int, conventio
     unit = rec.get("satuan")
     recorded = rec.get("dicatat")
     remarks = rec.get("keterangan")
+    if recorded not in (None, ""):
+        iso = parse_date(recorded)
+        if iso is None:
+            out.problems.append(
+                Problem("data-bad-date", "error", display, rid, "dicatat", {"text": str(recorded)}, row=n)
+            )
+            return
+        recorded = iso
     out.rows.append(
         Row(
             display,
@@ -241,8 +279,7 @@ def bind(plan: Plan, data: Realisasi) -> tuple[dict[tuple[str, str], Value], lis
             if inp.monthly:
                 monthly.add(f"{n.id}.{name}")
     periods = plan.periods
-    chosen: dict[tuple[str, str], tuple[Row, float]] = {}
-    dupes: dict[tuple[str, str], list[Row]] = {}
+    groups: dict[tuple[str, str], list[tuple[Row, float]]] = {}
     for r in data.rows:
         if r.id not in targets:
             problems.append(
@@ -290,32 +327,46 @@ def bind(plan: Plan, data: Realisasi) -> tuple[dict[tuple[str, str], Value], lis
         value = _value(r, unit, units, problems)
         if value is None:
             continue
-        key = (r.id, r.period)
-        if key in chosen:
-            prev, _ = chosen[key]
-            if prev.recorded and r.recorded and prev.recorded != r.recorded:
-                keep = r if r.recorded > prev.recorded else prev
-                drop = prev if keep is r else r
-                chosen[key] = (keep, value if keep is r else chosen[key][1])
+        groups.setdefault((r.id, r.period), []).append((r, value))
+    chosen: dict[tuple[str, str], tuple[Row, float]] = {}
+    for key, items in groups.items():
+        if len(items) == 1:
+            chosen[key] = items[0]
+            continue
+        # several rows for one id and period: the one recorded last wins, when it is alone in being last
+        if all(r.recorded for r, _ in items):
+            latest = max(str(r.recorded) for r, _ in items)
+            winners = [(r, v) for r, v in items if r.recorded == latest]
+            if len(winners) == 1:
+                keep = winners[0][0]
+                chosen[key] = winners[0]
+                older = [str(r.row) for r, _ in items if r is not keep]
+                replaced = ", ".join(older[:5]) + (f" … (+{len(older) - 5})" if len(older) > 5 else "")
                 problems.append(
                     Problem(
                         "data-correction",
                         "info",
                         keep.file,
-                        r.id,
+                        keep.id,
                         "dicatat",
-                        {"id": r.id, "period": r.period, "row": keep.row, "other": drop.row, "date": keep.recorded},
+                        {
+                            "id": keep.id,
+                            "period": keep.period,
+                            "row": keep.row,
+                            "other": replaced,
+                            "date": keep.recorded,
+                        },
                         row=keep.row,
                     )
                 )
-            else:
-                dupes.setdefault(key, [prev]).append(r)
-            continue
-        chosen[key] = (r, value)
-    for key, rows in dupes.items():
-        chosen.pop(key, None)
-        for r in rows:
-            others = ", ".join(str(o.row) for o in rows if o is not r)
+                continue
+            clash = [r for r, _ in winners]
+        else:
+            clash = [r for r, _ in items]
+        rows_text = [str(o.row) for o in clash]
+        for r in clash:
+            others_list = [t for t in rows_text if t != str(r.row)]
+            others = ", ".join(others_list[:5]) + (f" … (+{len(others_list) - 5})" if len(others_list) > 5 else "")
             problems.append(
                 Problem(
                     "data-duplicate",
@@ -345,11 +396,12 @@ def _value(r: Row, unit: Any, units: Any, problems: list[Problem]) -> float | No
     def refuse(code: str, **args: Any) -> None:
         problems.append(Problem(code, "error", r.file, r.id, col, args, row=r.row))
 
-    if isinstance(raw, str) and raw.strip().upper() in ERROR_CELLS:
+    if isinstance(raw, str) and (raw.strip().upper() in ERROR_CELLS or _ERROR_CELL.fullmatch(raw.strip().upper())):
         refuse("data-bad-value", text=raw, detail="sel galat spreadsheet / spreadsheet error cell")
         return None
     if isinstance(raw, str) and r.convention == "id":
-        head = raw.strip().split(" ")[0]
+        m = _NUMBER_HEAD.match(raw)
+        head = m.group(0) if m else ""
         if is_ambiguous_thousands(head) and not _is_count(unit):
             refuse(
                 "data-bad-value",

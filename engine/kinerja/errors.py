@@ -66,6 +66,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "bobot komponen indeks berjumlah {total}, seharusnya 100",
         "index component weights add up to {total}, expected 100",
     ),
+    "bad-weight": (
+        "bobot komponen '{id}' = {weight}: bobot harus angka tidak negatif",
+        "weight of component '{id}' is {weight}: a weight must be a non-negative number",
+    ),
     "index-no-components": (
         "indeks tidak punya komponen berbobot (indikator anak dengan kunci 'bobot')",
         "index has no weighted components (child indicators with key 'bobot')",
@@ -163,6 +167,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "data-correction": (
         "koreksi: '{id}' {period} memakai baris {row} (dicatat {date}), menggantikan baris {other}",
         "correction: '{id}' {period} uses row {row} (recorded {date}), replacing row {other}",
+    ),
+    "data-bad-date": (
+        "tanggal 'dicatat' tidak dapat dibaca: '{text}' (tulis 2025-08-02 atau 02/08/2025)",
+        "'dicatat' date cannot be read: '{text}' (write 2025-08-02 or 02/08/2025)",
     ),
     "data-missing-column": ("kolom wajib '{column}' tidak ada", "required column '{column}' is missing"),
     "data-format": ("format data tidak dikenal: {detail}", "unknown data format: {detail}"),
@@ -333,5 +341,9 @@ class DataError(RuleError):
 
 
 def close_matches(word: str, choices: object) -> tuple[str, ...]:
-    """Up to three choices close to `word` (difflib), for a problem's `suggestions`."""
-    return tuple(difflib.get_close_matches(word, [str(c) for c in choices], n=3, cutoff=0.6))  # type: ignore[attr-defined]
+    """Up to three choices close to `word` (difflib, ignoring case), for a problem's `suggestions`."""
+    by_lower: dict[str, str] = {}
+    for c in choices:  # type: ignore[attr-defined]
+        by_lower.setdefault(str(c).lower(), str(c))
+    found = difflib.get_close_matches(str(word).lower(), list(by_lower), n=3, cutoff=0.6)
+    return tuple(by_lower[f] for f in found)

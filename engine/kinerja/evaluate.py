@@ -450,6 +450,7 @@ def _formula_value(
 def _index(node: Node, results: Mapping[str, NodeResult], trace: list[dict[str, Any]] | None) -> float:
     comps: list[dict[str, Any]] = []
     used: list[tuple[float, float]] = []
+    used_ids: list[str] = []
     dropped: list[str] = []
     for ref, w in zip(node.refs, node.weights, strict=True):
         r = results[ref]
@@ -460,6 +461,7 @@ def _index(node: Node, results: Mapping[str, NodeResult], trace: list[dict[str, 
             continue
         contrib_v = min(v, 100.0) if node.cap_contribution else v
         used.append((w, contrib_v))
+        used_ids.append(ref)
         comps.append({"id": ref, "weight": w, "value": v, "used": contrib_v, "capped": contrib_v != v})
     step: dict[str, Any] = {
         "step": "index",
@@ -470,6 +472,8 @@ def _index(node: Node, results: Mapping[str, NodeResult], trace: list[dict[str, 
         "left_out": dropped,
         "cap_contribution": node.cap_contribution,
     }
+    # summed in id order, so that the order components are written in never changes the last digit
+    used = [u for _, u in sorted(zip(used_ids, used, strict=True))]
     den = sum(w for w, _ in used)
     if den == 0:
         if trace is not None:

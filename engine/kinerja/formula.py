@@ -12,8 +12,8 @@ from __future__ import annotations
 import ast
 import functools
 import math
-import warnings
 import operator
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -108,8 +108,14 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], str, int, int]] = {
 }
 
 
-_COMPARE = {"Lt": "less", "LtE": "less_equal", "Gt": "greater", "GtE": "greater_equal", "Eq": "equal",
-            "NotEq": "not_equal"}
+_COMPARE = {
+    "Lt": "less",
+    "LtE": "less_equal",
+    "Gt": "greater",
+    "GtE": "greater_equal",
+    "Eq": "equal",
+    "NotEq": "not_equal",
+}
 
 
 def _array_compare(op: str, a: Any, b: Any) -> Any:
@@ -135,7 +141,9 @@ def _array_globals() -> dict[str, Any]:
         "sum": lambda *a: _reduce(np.add, a),
         "mean": lambda *a: _reduce(np.add, a) / len(a),
         "geomean": lambda *a: np.where(
-            _reduce(np.logical_or, tuple(np.asarray(x) < 0 for x in a)), np.nan, _reduce(np.multiply, a) ** (1.0 / len(a))
+            _reduce(np.logical_or, tuple(np.asarray(x) < 0 for x in a)),
+            np.nan,
+            _reduce(np.multiply, a) ** (1.0 / len(a)),
         ),
         "clamp": lambda x, lo, hi: np.clip(x, lo, hi),
         "sqrt": np.sqrt,

@@ -18,6 +18,7 @@ from .errors import Problem, close_matches
 M = TypeVar("M", bound=BaseModel)
 
 _TYPE_ID = {
+    "value_error": "nilai tidak sah",
     "float_parsing": "harus berupa angka",
     "float_type": "harus berupa angka",
     "int_parsing": "harus berupa bilangan bulat",
@@ -51,6 +52,10 @@ def read_toml(path: Path, display: str) -> tuple[dict[str, Any] | None, list[Pro
         return tomllib.loads(text), []
     except tomllib.TOMLDecodeError as e:
         return None, [Problem("toml-syntax", file=display, args={"detail": str(e)})]
+    except RecursionError:
+        return None, [
+            Problem("toml-syntax", file=display, args={"detail": "nested too deeply / bersarang terlalu dalam"})
+        ]
 
 
 def validate(model: type[M], data: dict[str, Any], display: str) -> tuple[M | None, list[Problem]]:
@@ -63,7 +68,8 @@ def validate(model: type[M], data: dict[str, Any], display: str) -> tuple[M | No
         for err in e.errors():
             loc = tuple(err["loc"])
             # a union (number | text | list) reports one error per branch: keep the first per place
-            loc = tuple(x for x in loc if not (isinstance(x, str) and ("[" in x or x in _UNION_TAGS)))
+            # a union (number | text | list) reports a branch tag ("float", "constrained-str"...) in the path
+            loc = tuple(x for x in loc if not (isinstance(x, str) and ("[" in x or "-" in x or x in _UNION_TAGS)))
             if loc in seen:
                 continue
             seen.add(loc)

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+_EXACT = 2.0**52  # from here on every double is an integer: nothing left to round
 BLANKS = frozenset({"", "-", "–", "—", "_"})
-_NUM = re.compile(r"^\s*([+-]?)\s*(\d[\d.,]*)\s*(.*?)\s*$", re.S)
-_THOUSANDS_DOT = re.compile(r"^\d{1,3}(\.\d{3})+$")
-_THOUSANDS_COMMA = re.compile(r"^\d{1,3}(,\d{3})+$")
+_NUM = re.compile(r"^\s*([+-]?)\s*([0-9][0-9.,]*)\s*(.*?)\s*$", re.S)  # ASCII digits only: "١٢" is not 12
+_THOUSANDS_DOT = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+$")
+_THOUSANDS_COMMA = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+$")
 
 
 class NumberFormatError(ValueError):
@@ -63,7 +64,7 @@ def parse_written(text: object, convention: str = "id") -> Written:
     if s.strip() in BLANKS:
         return Written(None, None, raw)
     # "16, 67 %": a space after a separator inside a number is a typing slip, not two numbers.
-    s = re.sub(r"(\d[.,])\s+(?=\d)", r"\1", s)
+    s = re.sub(r"([0-9][.,])\s+(?=[0-9])", r"\1", s)
     m = _NUM.match(s)
     if not m:
         raise NumberFormatError(raw, "no number found")
@@ -133,6 +134,8 @@ def round_half_up(x: float, decimals: int) -> float:
         return x
     p = 10.0**decimals
     a = abs(x)
+    if a * p >= _EXACT:
+        return x  # already an integer at this precision (and floor() of a huge number is not a float)
     f = math.floor(a * p)
     r = f + 1 if a >= (f + 0.5) / p else f
     return math.copysign(r / p, x)
@@ -144,6 +147,8 @@ def truncate(x: float, decimals: int) -> float:
         return x
     p = 10.0**decimals
     a = abs(x)
+    if a * p >= _EXACT:
+        return x
     f = math.floor(a * p)
     if a >= (f + 1) / p:
         f += 1
@@ -160,7 +165,7 @@ def round_half_up_array(x: Any, decimals: int) -> Any:
     a = np.abs(x)
     f = np.floor(a * p)
     r = np.where(a >= (f + 0.5) / p, f + 1, f)
-    return np.copysign(r / p, x)
+    return np.where(a * p >= _EXACT, x, np.copysign(r / p, x))
 
 
 def truncate_array(x: Any, decimals: int) -> Any:
@@ -171,7 +176,7 @@ def truncate_array(x: Any, decimals: int) -> Any:
     a = np.abs(x)
     f = np.floor(a * p)
     f = np.where(a >= (f + 1) / p, f + 1, np.where(a < f / p, f - 1, f))
-    return np.copysign(f / p, x)
+    return np.where(a * p >= _EXACT, x, np.copysign(f / p, x))
 
 
 def round_decimal_reference(x: float, decimals: int, mode: str = "half-up") -> float:

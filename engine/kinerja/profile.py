@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -335,10 +335,15 @@ class Profile:
         data["capaian"], data["pembulatan"] = ach, rnd
         spec, problems = validate(ProfileSpec, data, display)
         if spec is None:
-            return self, [
-                p.__class__(**{**p.__dict__, "node_id": node_id, "path": "penilaian." + p.path}) for p in problems
-            ]
-        return compile_profile(spec, display)
+            return self, [_at_node(p, node_id) for p in problems]
+        compiled, problems = compile_profile(spec, display)
+        # a problem in an override belongs to the node that wrote it, at its `penilaian` key
+        return compiled, [_at_node(p, node_id) for p in problems]
+
+
+def _at_node(p: Problem, node_id: str | None) -> Problem:
+    key = p.path.split(".")[-1]
+    return replace(p, node_id=node_id, path=f"penilaian.{key}")
 
 
 def compile_profile(spec: ProfileSpec, display: str = "") -> tuple[Profile, list[Problem]]:

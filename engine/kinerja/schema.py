@@ -7,11 +7,20 @@ lives here beyond the shape of values: meaning (kinds, units, formulas, periods)
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-Figure = float | int | str  # a number, or text as written ("59,73%", "2.608 Giat", "-")
+
+def _not_bool(value: Any) -> Any:
+    # TOML true/false must not become 1/0: pydantic's lax mode would convert them silently
+    if isinstance(value, bool):
+        raise ValueError("true/false bukan angka / true/false is not a number")
+    return value
+
+
+Num = Annotated[float, BeforeValidator(_not_bool)]
+Figure = Annotated[float | int | str, BeforeValidator(_not_bool)]  # a number, or text as written ("59,73%", "-")
 
 
 class Frozen(BaseModel):
@@ -43,12 +52,12 @@ class InputSpec(Frozen):
 class Step(Frozen):
     """One step of a lookup table (`tabel`): the first step whose bounds hold gives `nilai`."""
 
-    above: float | None = Field(None, alias="lebih_dari")
-    at_least: float | None = Field(None, alias="minimal")
-    below: float | None = Field(None, alias="kurang_dari")
-    at_most: float | None = Field(None, alias="maksimal")
-    equals: float | None = Field(None, alias="sama_dengan")
-    value: float = Field(alias="nilai")
+    above: Num | None = Field(None, alias="lebih_dari")
+    at_least: Num | None = Field(None, alias="minimal")
+    below: Num | None = Field(None, alias="kurang_dari")
+    at_most: Num | None = Field(None, alias="maksimal")
+    equals: Num | None = Field(None, alias="sama_dengan")
+    value: Num = Field(alias="nilai")
     source: str | None = Field(None, alias="sumber")
     assumption: str | None = Field(None, alias="asumsi")
 
@@ -81,8 +90,8 @@ class NodeSpec(Frozen):
     formula: str | None = Field(None, alias="rumus")
     numerator: str | None = Field(None, alias="pembilang")
     denominator: str | None = Field(None, alias="penyebut")
-    scale: float | None = Field(None, alias="skala")
-    weight: float | None = Field(None, alias="bobot")
+    scale: Num | None = Field(None, alias="skala")
+    weight: Num | None = Field(None, alias="bobot")
     index_from: str | None = Field(None, alias="dari")
     cap_contribution: bool | None = Field(None, alias="batas_kontribusi")
     max_target: bool | None = Field(None, alias="target_maksimal")
@@ -152,11 +161,11 @@ class PlanFile(Frozen):
 class Band(Frozen):
     """One band of the capaian → nilai conversion; bounds are optional, `rumus` is over C (capaian)."""
 
-    above: float | None = Field(None, alias="lebih_dari")
-    at_least: float | None = Field(None, alias="minimal")
-    below: float | None = Field(None, alias="kurang_dari")
-    at_most: float | None = Field(None, alias="maksimal")
-    equals: float | None = Field(None, alias="sama_dengan")
+    above: Num | None = Field(None, alias="lebih_dari")
+    at_least: Num | None = Field(None, alias="minimal")
+    below: Num | None = Field(None, alias="kurang_dari")
+    at_most: Num | None = Field(None, alias="maksimal")
+    equals: Num | None = Field(None, alias="sama_dengan")
     formula: str = Field(alias="rumus")
     source: str | None = Field(None, alias="sumber")
     assumption: str | None = Field(None, alias="asumsi")
@@ -165,7 +174,7 @@ class Band(Frozen):
 class GradeStep(Frozen):
     """One step of the predicate scale: nilai at least `minimal` → `predikat`."""
 
-    at_least: float = Field(alias="minimal")
+    at_least: Num = Field(alias="minimal")
     grade: str = Field(alias="predikat")
     grade_en: str | None = Field(None, alias="predikat_en")
 
@@ -178,8 +187,8 @@ class AchievementRules(Frozen):
     negative_inverse: str = Field("T / R * 100", alias="negatif_invers")
     negative_method: str = Field("standar", alias="metode_negatif")
     range_rule: str = Field("batas_terdekat", alias="rentang")
-    cap: float | None = Field(None, alias="batas_atas")
-    floor: float | None = Field(None, alias="batas_bawah")
+    cap: Num | None = Field(None, alias="batas_atas")
+    floor: Num | None = Field(None, alias="batas_bawah")
     source: str | None = Field(None, alias="sumber")
 
 
@@ -197,7 +206,7 @@ class ScoreRules(Frozen):
     """`[profil.nilai]`: capaian → nilai bands."""
 
     bands: list[Band] = Field(default_factory=list, alias="pita")
-    max_target_score: float | None = Field(None, alias="nilai_target_maksimal")
+    max_target_score: Num | None = Field(None, alias="nilai_target_maksimal")
     source: str | None = Field(None, alias="sumber")
 
 
