@@ -131,27 +131,47 @@ def per_unit_data(cols: dict[str, list], units: list[str]) -> dict[str, dict]:
 
 
 class naive_formulas:
-    """The naive baseline: the same scoring, but every formula is re-parsed by simpleeval on every evaluation."""
+    """The naive baseline: the same scoring, but every formula (the node's, capaian's and the band's) is
+    re-parsed by simpleeval on every evaluation. Compiled functions cached by the engine are dropped first."""
 
     def __enter__(self) -> None:
         import simpleeval
 
         from kinerja import formula as fm
 
-        self.saved = fm.Formula.evaluate
+        self.saved = (fm.Formula.evaluate, fm.Formula.function)
         funcs = {k: v[0] for k, v in fm.FUNCTIONS.items()}
 
-        def evaluate(self_f, values):  # noqa: ANN001
-            ev = simpleeval.SimpleEval(operators=fm.SIMPLEEVAL_OPERATORS, functions={**funcs, **self_f.tables},
+        def reparse(f, values):  # noqa: ANN001
+            ev = simpleeval.SimpleEval(operators=fm.SIMPLEEVAL_OPERATORS, functions={**funcs, **f.tables},
                                        names=dict(values))
-            return float(ev.eval(self_f.text))
+            return float(ev.eval(f.text))
 
-        fm.Formula.evaluate = evaluate
+        def function(f, params):  # noqa: ANN001
+            return lambda *args: reparse(f, dict(zip(params, args, strict=True)))
+
+        fm.Formula.evaluate = reparse
+        fm.Formula.function = function
+        self._clear()
 
     def __exit__(self, *exc: object) -> None:
         from kinerja import formula as fm
 
-        fm.Formula.evaluate = self.saved
+        fm.Formula.evaluate, fm.Formula.function = self.saved
+        self._clear()
+
+    @staticmethod
+    def _clear() -> None:
+        import gc
+
+        from kinerja.formula import Formula
+        from kinerja.profile import Profile
+
+        for obj in gc.get_objects():
+            if isinstance(obj, Profile):
+                obj._scorers.clear()
+            elif isinstance(obj, Formula):
+                obj._functions.clear()
 
 
 def plain_python_score(plan: kinerja.Plan, data: dict, period: str) -> int:
