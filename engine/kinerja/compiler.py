@@ -19,7 +19,7 @@ from .errors import Problem, close_matches
 from .formula import FUNCTIONS, Formula, UnitMixError, formula_unit, parse_formula
 from .numbers import NumberFormatError, parse_written
 from .periods import AGGREGATIONS, SEMANTICS
-from .profile import NEGATIVE_METHODS, POLARITIES, Profile
+from .profile import NEGATIVE_METHODS, POLARITIES, Profile, holds
 from .schema import NodeSpec, Step
 from .units import Units
 
@@ -38,13 +38,7 @@ class StepTable:
 
     def __call__(self, x: float) -> float:
         for s in self.steps:
-            if (
-                (s.above is None or x > s.above)
-                and (s.at_least is None or x >= s.at_least)
-                and (s.below is None or x < s.below)
-                and (s.at_most is None or x <= s.at_most)
-                and (s.equals is None or x == s.equals)
-            ):
+            if holds(s, x):
                 return s.value
         raise ValueError(f"{x:g} falls in no step of table '{self.name}'")
 
@@ -151,6 +145,21 @@ class Ctx:
         self.problems.append(
             Problem(code, severity, self.file, self.node_id, f"{self.path}.{at}" if at else self.path, args)  # type: ignore[arg-type]
         )
+
+
+def _unknown_choice(ctx: Ctx, key: str, value: str, choices: Any) -> None:
+    """Report a value that is not one of `choices`, listing them and the closest ones."""
+    ctx.problems.append(
+        Problem(
+            "unknown-choice",
+            "error",
+            ctx.file,
+            ctx.node_id,
+            f"{ctx.path}.{key}",
+            {"value": value, "key": key, "choices": ", ".join(choices)},
+            suggestions=close_matches(value, choices),
+        )
+    )
 
 
 def _inputs(spec: NodeSpec, ctx: Ctx) -> dict[str, InputDef]:
@@ -530,17 +539,7 @@ def _compile_node(
         kdef = None
         mode = "group"
     elif kind_name not in KINDS:
-        ctx.problems.append(
-            Problem(
-                "unknown-choice",
-                "error",
-                r.file,
-                s.id,
-                f"{r.path}.jenis",
-                {"value": kind_name, "key": "jenis", "choices": ", ".join(KINDS)},
-                suggestions=close_matches(kind_name, KINDS),
-            )
-        )
+        _unknown_choice(ctx, "jenis", kind_name, KINDS)
         return None
     else:
         kdef = KINDS[kind_name]
@@ -567,31 +566,11 @@ def _compile_node(
 
     semantics = s.semantics or (kdef.semantics if kdef else "jumlah")
     if semantics not in SEMANTICS:
-        ctx.problems.append(
-            Problem(
-                "unknown-choice",
-                "error",
-                r.file,
-                s.id,
-                f"{r.path}.sifat_periode",
-                {"value": semantics, "key": "sifat_periode", "choices": ", ".join(SEMANTICS)},
-                suggestions=close_matches(semantics, SEMANTICS),
-            )
-        )
+        _unknown_choice(ctx, "sifat_periode", semantics, SEMANTICS)
         semantics = "jumlah"
     aggregation = s.aggregation or SEMANTICS[semantics]
     if aggregation not in AGGREGATIONS:
-        ctx.problems.append(
-            Problem(
-                "unknown-choice",
-                "error",
-                r.file,
-                s.id,
-                f"{r.path}.agregasi",
-                {"value": aggregation, "key": "agregasi", "choices": ", ".join(AGGREGATIONS)},
-                suggestions=close_matches(aggregation, AGGREGATIONS),
-            )
-        )
+        _unknown_choice(ctx, "agregasi", aggregation, AGGREGATIONS)
         aggregation = SEMANTICS[semantics]
     pol_text = s.polarity or (kdef.polarity if kdef else "positif")
     polarity = POLARITIES.get(pol_text)

@@ -27,6 +27,18 @@ class ScoringError(ValueError):
     """A capaian or nilai cannot be computed (zero target, no band...); the node gets status 'error'."""
 
 
+def holds(bounds: Any, x: float) -> bool:
+    """Whether x satisfies every bound a band or a table step writes (lebih_dari, minimal, kurang_dari,
+    maksimal, sama_dengan); a bound not written always holds."""
+    return (
+        (bounds.above is None or x > bounds.above)
+        and (bounds.at_least is None or x >= bounds.at_least)
+        and (bounds.below is None or x < bounds.below)
+        and (bounds.at_most is None or x <= bounds.at_most)
+        and (bounds.equals is None or x == bounds.equals)
+    )
+
+
 @dataclass(frozen=True)
 class CompiledBand:
     spec: Band
@@ -34,14 +46,7 @@ class CompiledBand:
     label: str = ""
 
     def contains(self, c: float) -> bool:
-        s = self.spec
-        return (
-            (s.above is None or c > s.above)
-            and (s.at_least is None or c >= s.at_least)
-            and (s.below is None or c < s.below)
-            and (s.at_most is None or c <= s.at_most)
-            and (s.equals is None or c == s.equals)
-        )
+        return holds(self.spec, c)
 
     def describe(self) -> str:
         s = self.spec
