@@ -173,27 +173,56 @@ def score_plan(
     lang = lang or plan.language
     by_id = plan.by_id
     results: dict[str, NodeResult] = {}
-    single = period.kind == "single"
-    p0 = period.members[0]
-    no_data = REASONS["no-data"][1 if lang == "en" else 0].format(periods=p0)
+    direct = None if targets else _direct_plan(plan, period)
+    group_reason = _reason(lang, "group")
     for nid in plan.order:
         node = by_id[nid]
-        if single and node.mode == "direct" and not targets:
-            # the commonest case, one quarter of a reported figure, without the general machinery
-            target = node.period_targets[p0]
-            v = values.get((nid, p0))
-            if target is not None and v is not None and node.profile is not None:
+        if node.mode == "group":
+            results[nid] = NodeResult(nid, None, None, None, None, None, "no_target", group_reason, node.unit, ())
+            continue
+        if direct is not None and nid in direct:
+            # the commonest case, a reported figure with a target, without the general machinery; anything
+            # unusual (missing data, a scoring error) goes to the general path below for its status and reason
+            target, required, aggregate, scorer = direct[nid]
+            if target is None:
+                # nothing to score against; the realisasi is still shown when every needed period has one
+                xs = [v.value for p in period.members if (v := values.get((nid, p))) is not None]
+                shown = aggregate(xs) if xs and all((nid, p) in values for p in required) else None
+                reason = _reason(lang, "no-target", period=period.label)
+                results[nid] = NodeResult(
+                    nid,
+                    None,
+                    shown,
+                    None,
+                    None,
+                    None,
+                    "no_target",
+                    reason,
+                    node.unit,
+                    None,
+                    _lazy(node, plan, values, period, results, lang),
+                )
+                continue
+            xs = []
+            complete = True
+            for p in period.members:
+                v = values.get((nid, p))
+                if v is not None:
+                    xs.append(v.value)
+                elif p in required:
+                    complete = False
+                    break
+            if complete and xs:
+                actual = aggregate(xs)
                 try:
-                    ach, score, grade = node.profile.scorer(node.polarity, node.method, node.max_target, lang)(
-                        target, v.value
-                    )
+                    ach, score, grade = scorer(lang)(target, actual)
                 except (ScoringError, ArithmeticError, ValueError):
-                    pass  # the general path below gives the error status and its reason
+                    pass
                 else:
                     results[nid] = NodeResult(
                         nid,
                         target,
-                        v.value,
+                        actual,
                         ach,
                         score,
                         grade,
@@ -204,23 +233,32 @@ def score_plan(
                         _lazy(node, plan, values, period, results, lang),
                     )
                     continue
-            elif target is not None and v is None:
-                results[nid] = NodeResult(
-                    nid,
-                    target,
-                    None,
-                    None,
-                    None,
-                    None,
-                    "no_data",
-                    no_data,
-                    node.unit,
-                    None,
-                    _lazy(node, plan, values, period, results, lang),
-                )
-                continue
         results[nid] = _score_node(node, plan, values, period, results, lang, targets)
     return results
+
+
+def _direct_plan(plan: Plan, period: Period) -> dict[str, tuple[Any, tuple[str, ...], Any, Any]]:
+    """Per reported node with a target in `period`: target, periods needing data, aggregation, scorer.
+
+    Worked out once per plan and period (plans are immutable), reused for every unit scored.
+    """
+    cache = plan.__dict__.setdefault("_direct_cache", {})
+    found = cache.get(period.label)
+    if found is None:
+        found = {}
+        for node in plan.nodes:
+            if node.mode != "direct" or node.profile is None:
+                continue
+            target = period_target_value(node, period)
+            prof, pol, meth, mt = node.profile, node.polarity, node.method, node.max_target
+            found[node.id] = (
+                target,
+                _required(node, period),
+                AGGREGATIONS[node.aggregation][1],
+                lambda lang, prof=prof, pol=pol, meth=meth, mt=mt: prof.scorer(pol, meth, mt, lang),
+            )
+        cache[period.label] = found
+    return found
 
 
 def _lazy(

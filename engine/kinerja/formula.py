@@ -291,6 +291,9 @@ class Formula:
         """Evaluate over numpy arrays (one row per unit); non-finite rows come back as NaN."""
         import numpy as np
 
+        if self._vcode is None:  # compiled on first use: most plans never evaluate over arrays
+            tree = ast.fix_missing_locations(_ArrayRewriter().visit(_copy(self.tree)))
+            object.__setattr__(self, "_vcode", compile(tree, "<rumus>", "eval"))
         g = _array_globals()
         if self.tables:
             g = {**g, **{k: _vector_table(fn) for k, fn in self.tables.items()}}
@@ -474,9 +477,8 @@ def parse_formula(
 
     expr = ast.Expression(body=body.value)
     code = compile(ast.fix_missing_locations(_ScalarRewriter().visit(_copy(expr))), "<rumus>", "eval")
-    vcode = compile(ast.fix_missing_locations(_ArrayRewriter().visit(_copy(expr))), "<rumus>", "eval")
     g = {**_SCALAR_GLOBALS, **tables}
-    return Formula(text, tuple(seen), expr, code, vcode, tables, g), problems
+    return Formula(text, tuple(seen), expr, code, None, tables, g), problems
 
 
 def _kind(node: ast.AST) -> str:

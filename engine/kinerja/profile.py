@@ -74,6 +74,7 @@ class Profile:
     negative_inverse: Formula = field(repr=False)
     bands: tuple[CompiledBand, ...] = field(repr=False)
     _scorers: dict[tuple[Any, ...], Callable[..., Any]] = field(repr=False, compare=False, default_factory=dict)
+    _overridden: dict[tuple[Any, ...], Any] = field(repr=False, compare=False, default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -311,6 +312,15 @@ class Profile:
         self, overrides: dict[str, Any], display: str = "", node_id: str | None = None
     ) -> tuple[Profile, list[Problem]]:
         """A copy with a node's `penilaian` keys applied (flat keys of [profil.capaian] / [profil.pembulatan])."""
+        key = (display, node_id, tuple(sorted((k, repr(v)) for k, v in overrides.items())))
+        cached = self._overridden.get(key)
+        if cached is None:
+            cached = self._overridden[key] = self._with_overrides(overrides, display, node_id)
+        return cached
+
+    def _with_overrides(
+        self, overrides: dict[str, Any], display: str, node_id: str | None
+    ) -> tuple[Profile, list[Problem]]:
         problems: list[Problem] = []
         updates: dict[str, dict[str, Any]] = {"capaian": {}, "pembulatan": {}}
         allowed: dict[str, str] = {}

@@ -45,12 +45,26 @@ class Units:
         text = base_definitions() + ("\n# --- rencana ---\n" + extra if extra else "")
         self.registry = _registry(text)
         self.digest = hashlib.sha256(text.encode()).hexdigest()
+        self._parsed: dict[str, Any] = {}
 
     def parse(self, text: str) -> Any:
         """The pint unit for `text` (case-insensitive, e.g. "Giat", "kasus / penduduk").
 
         Raises ValueError when it is not a known unit.
         """
+        key = str(text)
+        hit = self._parsed.get(key)
+        if hit is None:
+            try:
+                hit = self._parse(key)
+            except ValueError as e:
+                hit = e
+            self._parsed[key] = hit  # a plan names the same few units hundreds of times
+        if isinstance(hit, ValueError):
+            raise hit
+        return hit
+
+    def _parse(self, text: str) -> Any:
         norm = " ".join(str(text).lower().replace("%", " persen ").split())
         if not norm:
             raise ValueError("empty unit")
