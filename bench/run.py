@@ -31,7 +31,6 @@ sys.path.insert(0, str(ROOT / "engine"))
 import kinerja  # noqa: E402
 from kinerja import profile as profile_mod  # noqa: E402
 from kinerja import units as units_mod  # noqa: E402
-from kinerja.numbers import round_half_up  # noqa: E402
 
 BANJAR = ROOT / "rules" / "polres-banjar-2025"
 PERIODS = ["TW1", "TW2", "TW3", "TW4", "2025"]
