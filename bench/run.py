@@ -299,7 +299,8 @@ def main() -> None:
     tracemalloc.stop()
     n_scores = sum(len(r) for r in results)
     print(
-        f"batch path:     {t_batch:7.2f} s  {n_scores / t_batch:14,.0f} node-scores/s   (+ reading the table {t_read:.2f} s)"
+        f"batch path:     {t_batch:7.2f} s  {n_scores / t_batch:14,.0f} node-scores/s"
+        f"   (+ reading the table {t_read:.2f} s)"
     )
     print(
         f"  peak traced memory during batch scoring: {peak / 2**20:,.0f} MiB; "
@@ -341,8 +342,8 @@ def main() -> None:
     )
     rate_unit = n_unit / t_unit
     print(
-        f"per-unit path:  {rate_unit:14,.0f} node-scores/s   ({len(sample)} units × {len(PERIODS)} periods, full result + trace;"
-        f" data bound once per unit)"
+        f"per-unit path:  {rate_unit:14,.0f} node-scores/s   ({len(sample)} units × {len(PERIODS)} periods,"
+        f" full result + trace; data bound once per unit)"
     )
     print(
         f"naive baseline: {n_naive / t_naive:14,.0f} node-scores/s   (the same scoring, simpleeval re-parsing every "
