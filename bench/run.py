@@ -258,9 +258,9 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="fewer repeats")
     args = ap.parse_args()
     rep = 1 if args.quick else 3
-    print(
-        f"kinerja {kinerja.__version__} — Python {sys.version.split()[0]}, {Path('/proc/cpuinfo').read_text().count('processor')} cores"
-    )
+    import os
+
+    print(f"kinerja {kinerja.__version__} — Python {sys.version.split()[0]}, {os.cpu_count()} cores")
 
     # load + compile
     t_banjar = best(lambda: cold_load(BANJAR), 5)
