@@ -137,7 +137,6 @@ class Ctx:
     path: str
     problems: list[Problem]
     node_ids: set[str]
-    child_ids: list[str]
     tables: dict[str, StepTable] = field(default_factory=dict)
 
     def problem(self, code: str, at: str, severity: str = "error", **args: Any) -> None:
@@ -529,9 +528,9 @@ def _compile_node(
     r: _Raw, units: Units, profile: Profile, periods: tuple[str, ...], ids: set[str], problems: list[Problem]
 ) -> Node | None:
     s = r.spec
-    ctx = Ctx(units, r.file, s.id, r.path, problems, ids, [c.id for c in s.indicators])
+    ctx = Ctx(units, r.file, s.id, r.path, problems, ids)
     for anc in r.ancestors:
-        ctx.tables = _tables(anc, Ctx(units, r.file, anc.id, r.path, [], ids, [], ctx.tables))
+        ctx.tables = _tables(anc, Ctx(units, r.file, anc.id, r.path, [], ids, ctx.tables))
     ctx.tables = _tables(s, ctx)
     has_target = s.target is not None or s.period_targets is not None
     kind_name = s.kind or ("jumlah" if (r.level != "sasaran" or has_target or s.formula) else None)

@@ -313,8 +313,3 @@ def lint(plan: Plan) -> list[Problem]:
     warnings = [p for rule in RULES for p in rule(plan)]
     warnings.sort(key=lambda p: order.get(p.node_id or "", -1))
     return warnings + assumptions(plan)
-
-
-def node_of(plan: Plan, problem: Problem) -> Node | None:
-    """The node a problem is about, if any."""
-    return plan.by_id.get(problem.node_id or "")

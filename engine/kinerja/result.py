@@ -11,7 +11,7 @@ from .errors import Problem
 if TYPE_CHECKING:
     from .plan import Plan
 
-STATUSES = ("scored", "no_data", "no_target", "error")
+STATUSES = ("scored", "no_data", "no_target", "error")  # the values of NodeResult.status
 
 
 @dataclass(frozen=True, init=False)
