@@ -555,7 +555,7 @@ def _score_by_unit(run: Run, p: Any, data: list[Path], label: str, chosen: str, 
             r = rollup[n.id]
             cells = [
                 n.id,
-                n.name[:60],
+                n.name.replace("|", "/"),
                 str(r["scored"]),
                 str(r["no_data"]),
                 str(r["no_target"]),
@@ -564,7 +564,7 @@ def _score_by_unit(run: Run, p: Any, data: list[Path], label: str, chosen: str, 
                 format_id(r["min_achievement"]),
                 format_id(r["max_achievement"]),
             ]
-            rt.add_row(*cells)
+            rt.add_row(*[cells[0], cells[1][:60], *cells[2:]])  # the terminal table keeps names short
             lines.append("| " + " | ".join(cells) + " |")
         if chosen == "md":
             _write(run, output, "\n".join(lines) + "\n")
