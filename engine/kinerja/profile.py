@@ -61,7 +61,7 @@ class CompiledBand:
             parts.append(f"C ≤ {s.at_most:g}")
         if s.equals is not None:
             parts.append(f"C = {s.equals:g}")
-        return " dan ".join(parts) or "semua C"
+        return ", ".join(parts) or "C"  # language-neutral: read in Indonesian and English reports
 
 
 @dataclass(frozen=True)
