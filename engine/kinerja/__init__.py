@@ -19,6 +19,7 @@ from .errors import DataError as DataError
 from .errors import Problem as Problem
 from .errors import RuleError as RuleError
 from .formula import Formula as Formula
+from .plan import BoundData as BoundData
 from .plan import Plan as Plan
 from .plan import load_plan as load_plan
 from .profile import Profile as Profile
@@ -56,6 +57,7 @@ def compile_formula(text: str, inputs: dict[str, str] | None = None) -> Formula:
 
 __all__ = [
     "KINDS",
+    "BoundData",
     "DataError",
     "Formula",
     "Node",

@@ -21,11 +21,11 @@ from .loader import read_toml, validate
 from .periods import PERIOD_SETS, Period, parse_period
 from .profile import Profile, find_profile
 from .result import Scorecard
+from .schema import GoalFile, Include, NodeSpec, PlanFile, PlanMeta
+from .units import Units
 
 if TYPE_CHECKING:
     from .batch import BatchResult
-from .schema import GoalFile, Include, NodeSpec, PlanFile, PlanMeta
-from .units import Units
 
 PLAN_FILE = "rencana.toml"
 
