@@ -29,7 +29,7 @@ def data(request: pytest.FixtureRequest, plan: kinerja.Plan) -> kinerja.plan.Bou
 
 def test_response_time_tw2_given_in_hours(plan: kinerja.Plan, data: kinerja.plan.BoundData) -> None:
     r = plan.score(data, "TW2")["iku_response_time"]
-    # row 145: "0,3 jam" = 0.3 × 60 = 18 menit; lower is better: (2 − 18 / 20) × 100 = 110
+    # row 144 of the ;-CSV: "0,3 jam" = 0.3 × 60 = 18 menit; lower is better: (2 − 18 / 20) × 100 = 110
     assert r.actual == pytest.approx(18.0)
     assert r.achievement == 110.0
     # band 101–110: 110 + (120 − 110) / (110 − 101) × (110 − 101) = 120
@@ -45,8 +45,12 @@ def test_response_time_year_is_the_mean_of_quarters(plan: kinerja.Plan, data: ki
 
 def test_late_correction_wins(plan: kinerja.Plan, data: kinerja.plan.BoundData) -> None:
     r = plan.score(data, "TW1")["la_cp_door_to_door"]
-    # row 13 says 2.738 (recorded 2025-04-07); row 246 says 2.796 (recorded 2025-08-15, "koreksi"): 2.796 counts
+    # row 13 says 2.738 (recorded 2025-04-07); row 244 says 2.796 (recorded 2025-08-15, "koreksi"): 2.796 counts
     assert r.actual == 2796.0
+    source = next(s for s in r.trace if s["step"] == "actual")["inputs"][0]
+    assert source["recorded"] == "2025-08-15"
+    # CSV rows count the header line; JSON records count from 1
+    assert source["source"].endswith("baris 244" if ".csv" in source["source"] else "baris 243")
     # 2.796 / 2.608 × 100 = 107,208… → 107,21; banded on 107: 110 + 10 / 9 × (107 − 101) = 116,67
     assert r.achievement == 107.21
     assert r.score == 116.67
@@ -60,7 +64,7 @@ def test_door_to_door_tw2(plan: kinerja.Plan, data: kinerja.plan.BoundData) -> N
 
 def test_vehicle_maintenance_formula(plan: kinerja.Plan, data: kinerja.plan.BoundData) -> None:
     r = plan.score(data, "TW2")["iku_pemeliharaan_ranmor"]
-    # row 197: 75 repairs realised. The document's formula: realised / planned (319 unit) × 100 = 23,5110…
+    # row 197 of the ;-CSV: 75 repairs realised. The document's formula: realised / planned (319 unit) × 100 = 23,5110…
     assert r.actual == pytest.approx(75 / 319 * 100)
     # against the TW2 target 29 %: 23,5110 / 29 × 100 = 81,072… → 81,07; banded on 81: 70 + 1 = 71 → Cukup
     assert (r.target, r.achievement, r.score, r.grade) == (29.0, 81.07, 71.0, "Cukup")
