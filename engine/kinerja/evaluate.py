@@ -300,17 +300,7 @@ def _score_node(
         if trace is not None:
             return NodeResult(nid, tgt, act, ach, sc, gr, st, why, node.unit, tuple(trace))
         return NodeResult(
-            nid,
-            tgt,
-            act,
-            ach,
-            sc,
-            gr,
-            st,
-            why,
-            node.unit,
-            None,
-            lambda: _score_node(node, plan, values, period, results, lang, None, True).trace,
+            nid, tgt, act, ach, sc, gr, st, why, node.unit, None, _lazy(node, plan, values, period, results, lang)
         )
 
     actual: float | None = None

@@ -105,47 +105,30 @@ def steps_vs_indicator(plan: Plan) -> list[Problem]:
         kids = [k for k in kids if k.unit_obj is not None and plan.units.compatible(k.unit_obj, measure)]
         if not kids:
             continue
-        for p in plan.periods:
-            t = n.period_targets[p]
-            vals = [k.period_targets[p] for k in kids]
-            if t is None or all(v is None for v in vals):
-                continue
-            present = [v for v in vals if v is not None]
-            total = sum(present)
-            if _close(total, t) or all(_close(v, t) for v in present):
-                continue
-            detail = " + ".join(f"{k.id} {_fmt(v)}" for k, v in zip(kids, vals, strict=True) if v is not None)
-            out.append(
-                Problem(
-                    "steps-vs-indicator",
-                    "warning",
-                    n.file,
-                    n.id,
-                    f"{n.path}.target_tw",
-                    {"detail": f"{p}: {detail}", "total": _fmt(total), "target": f"{_fmt(t)} ({p})"},
-                )
-            )
+        checks: list[tuple[str, str, float | None, list[tuple[Node, float | None]]]] = [
+            (p, "target_tw", n.period_targets[p], [(k, k.period_targets[p]) for k in kids]) for p in plan.periods
+        ]
         if isinstance(n.target, float):
             annual = [(k, _annual(plan, k)) for k in kids]
-            if any(v is None for _, v in annual):
+            if all(v is not None for _, v in annual):
+                checks.append((str(plan.meta.year), "target", n.target, annual))
+        for label, key, target, parts in checks:
+            present = [v for _, v in parts if v is not None]
+            if target is None or not present:
                 continue
-            present = [v for _, v in annual if v is not None]
             total = sum(present)
-            if _close(total, n.target) or all(_close(v, n.target) for v in present):
-                continue
-            detail = " + ".join(f"{k.id} {_fmt(v)}" for k, v in annual)
+            if _close(total, target) or all(_close(v, target) for v in present):
+                continue  # the steps add up to the target, or each step is the whole target
+            detail = " + ".join(f"{k.id} {_fmt(v)}" for k, v in parts if v is not None)
+            shown = (n.target_text or _fmt(target)) if key == "target" else f"{_fmt(target)} ({label})"
             out.append(
                 Problem(
                     "steps-vs-indicator",
                     "warning",
                     n.file,
                     n.id,
-                    f"{n.path}.target",
-                    {
-                        "detail": f"{plan.meta.year}: {detail}",
-                        "total": _fmt(total),
-                        "target": n.target_text or _fmt(n.target),
-                    },
+                    f"{n.path}.{key}",
+                    {"detail": f"{label}: {detail}", "total": _fmt(total), "target": shown},
                 )
             )
     return out
