@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import Problem, close_matches
+from .errors import Problem, close_matches, unknown_choice
 from .formula import FUNCTIONS, Formula, UnitMixError, formula_unit, parse_formula
 from .numbers import NumberFormatError, parse_written
 from .periods import AGGREGATIONS, SEMANTICS
@@ -147,18 +147,8 @@ class Ctx:
 
 
 def _unknown_choice(ctx: Ctx, key: str, value: str, choices: Any) -> None:
-    """Report a value that is not one of `choices`, listing them and the closest ones."""
-    ctx.problems.append(
-        Problem(
-            "unknown-choice",
-            "error",
-            ctx.file,
-            ctx.node_id,
-            f"{ctx.path}.{key}",
-            {"value": value, "key": key, "choices": ", ".join(choices)},
-            suggestions=close_matches(value, choices),
-        )
-    )
+    """Report a value of this node's `key` that is not one of `choices`."""
+    ctx.problems.append(unknown_choice(ctx.file, ctx.node_id, f"{ctx.path}.{key}", value, choices))
 
 
 def _inputs(spec: NodeSpec, ctx: Ctx) -> dict[str, InputDef]:
@@ -195,19 +185,11 @@ def _inputs(spec: NodeSpec, ctx: Ctx) -> dict[str, InputDef]:
             except (NumberFormatError, ValueError) as e:
                 ctx.problem("bad-number", f"{key}.nilai", text=str(d.value), detail=str(e))
         if d is not None and d.aggregation is not None and d.aggregation not in AGGREGATIONS:
-            ctx.problem(
-                "unknown-choice",
-                f"{key}.agregasi",
-                value=d.aggregation,
-                key="agregasi",
-                choices=", ".join(AGGREGATIONS),
-            )
+            _unknown_choice(ctx, f"{key}.agregasi", d.aggregation, AGGREGATIONS)
         monthly = False
         if d is not None and d.periods is not None:
             if d.periods not in ("bulan", "triwulan"):
-                ctx.problem(
-                    "unknown-choice", f"{key}.periode", value=d.periods, key="periode", choices="bulan, triwulan"
-                )
+                _unknown_choice(ctx, f"{key}.periode", d.periods, ("bulan", "triwulan"))
             monthly = d.periods == "bulan"
             if monthly and d.aggregation is None:
                 # months of rupiah add up, monthly percentages do not: the author must say which
@@ -290,10 +272,10 @@ def _build_index(spec: NodeSpec, ctx: Ctx) -> dict[str, Any]:
         return {}
     src = spec.index_from or "capaian"
     if src not in INDEX_FROM:
-        ctx.problem("unknown-choice", "dari", value=src, key="dari", choices=", ".join(INDEX_FROM))
+        _unknown_choice(ctx, "dari", src, INDEX_FROM)
     method = spec.index_method or "rata_tertimbang"
     if method not in INDEX_METHODS:
-        ctx.problem("unknown-choice", "metode", value=method, key="metode", choices=", ".join(INDEX_METHODS))
+        _unknown_choice(ctx, "metode", method, INDEX_METHODS)
     total = sum(weights)
     if method == "geometrik":
         parts = " × ".join(f"{src}({c.id})^({w:g}/{total:g})" for c, w in zip(comps, weights, strict=True))
@@ -574,16 +556,7 @@ def _compile_node(
     pol_text = s.polarity or (kdef.polarity if kdef else "positif")
     polarity = POLARITIES.get(pol_text)
     if polarity is None:
-        ctx.problems.append(
-            Problem(
-                "unknown-choice",
-                "error",
-                r.file,
-                s.id,
-                f"{r.path}.polaritas",
-                {"value": pol_text, "key": "polaritas", "choices": "positif, negatif"},
-            )
-        )
+        _unknown_choice(ctx, "polaritas", pol_text, ("positif", "negatif"))
         polarity = "positive"
 
     target_units: list[tuple[str, str]] = []

@@ -144,7 +144,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "indikator tanpa target tahunan maupun triwulan: tidak dapat dinilai",
         "indicator has neither an annual nor a quarterly target: it cannot be scored",
     ),
-    "assumption": ("ASUMSI ({key}): {reason}{basis}", "ASSUMPTION ({key}): {reason}{basis}"),
+    "assumption": ("ASUMSI ({key}): {reason}{basis_id}", "ASSUMPTION ({key}): {reason}{basis_en}"),
     # data problems
     "data-unknown-id": ("id '{id}' tidak ada dalam rencana", "id '{id}' is not in the plan"),
     "data-computed": (
@@ -338,6 +338,22 @@ class DataError(RuleError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (DataError, (self.problems, self.lang))
+
+
+def unknown_choice(
+    file: str, node_id: str | None, path: str, value: object, choices: Any, key: str | None = None
+) -> Problem:
+    """The problem for a value that is not one of `choices` (listed, with the closest as suggestions)."""
+    names = [str(c) for c in choices]
+    return Problem(
+        "unknown-choice",
+        "error",
+        file,
+        node_id,
+        path,
+        {"value": value, "key": key or path.rsplit(".", 1)[-1], "choices": ", ".join(names)},
+        suggestions=close_matches(str(value), names),
+    )
 
 
 def close_matches(word: str, choices: object) -> tuple[str, ...]:

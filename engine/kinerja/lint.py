@@ -196,21 +196,28 @@ def no_target(plan: Plan) -> list[Problem]:
     ]
 
 
+def _assumption(file: str, node_id: str | None, path: str, key: str, reason: str, basis: str | None) -> Problem:
+    return Problem(
+        "assumption",
+        "info",
+        file,
+        node_id,
+        path,
+        {
+            "key": key,
+            "reason": reason,
+            "basis_id": f" [dasar: {basis}]" if basis else "",
+            "basis_en": f" [basis: {basis}]" if basis else "",
+        },
+    )
+
+
 def assumptions(plan: Plan) -> list[Problem]:
-    """Every declared assumption: of nodes, inputs, and the plan's profile."""
+    """Every declared assumption: of nodes, inputs, lookup-table steps, and the plan's profile."""
     out = []
     for n in plan.nodes:
         for key, reason, basis in n.assumptions:
-            out.append(
-                Problem(
-                    "assumption",
-                    "info",
-                    n.file,
-                    n.id,
-                    f"{n.path}.{key}" if key != "simpul" else n.path,
-                    {"key": key, "reason": reason, "basis": f" [dasar: {basis}]" if basis else ""},
-                )
-            )
+            out.append(_assumption(n.file, n.id, f"{n.path}.{key}" if key != "simpul" else n.path, key, reason, basis))
     seen_tables: set[int] = set()
     for n in plan.nodes:
         for name, table in n.tables.items():
@@ -219,46 +226,15 @@ def assumptions(plan: Plan) -> list[Problem]:
             seen_tables.add(id(table))
             for i, step in enumerate(table.steps):
                 if step.assumption:
-                    basis = f" [dasar: {step.source}]" if step.source else ""
-                    out.append(
-                        Problem(
-                            "assumption",
-                            "info",
-                            n.file,
-                            n.id,
-                            f"{n.path}.tabel.{name}[{i}]",
-                            {"key": f"tabel.{name}", "reason": step.assumption, "basis": basis},
-                        )
-                    )
+                    path = f"{n.path}.tabel.{name}[{i}]"
+                    out.append(_assumption(n.file, n.id, path, f"tabel.{name}", step.assumption, step.source))
     spec = plan.profile.spec
     pfile = f"profil {spec.id}"
     for i, b in enumerate(spec.score.bands):
         if b.assumption:
-            out.append(
-                Problem(
-                    "assumption",
-                    "info",
-                    pfile,
-                    None,
-                    f"nilai.pita[{i}]",
-                    {"key": "pita nilai", "reason": b.assumption, "basis": f" [dasar: {b.source}]" if b.source else ""},
-                )
-            )
+            out.append(_assumption(pfile, None, f"nilai.pita[{i}]", "pita nilai", b.assumption, b.source))
     if spec.grades.assumption:
-        out.append(
-            Problem(
-                "assumption",
-                "info",
-                pfile,
-                None,
-                "predikat",
-                {
-                    "key": "predikat",
-                    "reason": spec.grades.assumption,
-                    "basis": f" [dasar: {spec.grades.source}]" if spec.grades.source else "",
-                },
-            )
-        )
+        out.append(_assumption(pfile, None, "predikat", "predikat", spec.grades.assumption, spec.grades.source))
     return out
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .compiler import IncludedFile, Node, compile_nodes
 from .data import Realisasi, Value, bind, read_realisasi
-from .errors import Problem, RuleError
+from .errors import Problem, RuleError, unknown_choice
 from .evaluate import score_plan
 from .loader import read_toml, validate
 from .periods import PERIOD_SETS, Period, parse_period
@@ -176,27 +176,9 @@ def load_plan(path: str | Path) -> Plan:
     lang = meta.language if meta and meta.language in ("id", "en") else "id"
     if meta is not None:
         if meta.periods not in PERIOD_SETS:
-            problems.append(
-                Problem(
-                    "unknown-choice",
-                    "error",
-                    _display(plan_path),
-                    None,
-                    "rencana.periode",
-                    {"value": meta.periods, "key": "periode", "choices": ", ".join(PERIOD_SETS)},
-                )
-            )
+            problems.append(unknown_choice(_display(plan_path), None, "rencana.periode", meta.periods, PERIOD_SETS))
         if meta.language not in ("id", "en"):
-            problems.append(
-                Problem(
-                    "unknown-choice",
-                    "error",
-                    _display(plan_path),
-                    None,
-                    "rencana.bahasa",
-                    {"value": meta.language, "key": "bahasa", "choices": "id, en"},
-                )
-            )
+            problems.append(unknown_choice(_display(plan_path), None, "rencana.bahasa", meta.language, ("id", "en")))
     files = _goal_files(folder, problems, digest)
     includes: dict[str, tuple[IncludedFile, ...]] = {}
     include_results: dict[str, str] = {}

@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem, RuleError, close_matches
+from .errors import Problem, RuleError, close_matches, unknown_choice
 from .formula import Formula, parse_formula
 from .loader import read_toml, validate
 from .numbers import round_half_up, truncate
@@ -381,17 +381,7 @@ def compile_profile(spec: ProfileSpec, display: str = "") -> tuple[Profile, list
         ("pembulatan.mode", r.mode, ROUNDING_MODES),
     ):
         if value not in choices:
-            problems.append(
-                Problem(
-                    "unknown-choice",
-                    "error",
-                    display,
-                    spec.id,
-                    key,
-                    {"value": value, "key": key, "choices": ", ".join(choices)},
-                    suggestions=close_matches(value, choices),
-                )
-            )
+            problems.append(unknown_choice(display, spec.id, key, value, choices, key=key))
     bands = tuple(
         CompiledBand(b, f(b.formula, ["C"], f"nilai.pita[{i}].rumus")) for i, b in enumerate(spec.score.bands)
     )
