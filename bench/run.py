@@ -141,8 +141,9 @@ class naive_formulas:
         import simpleeval
 
         from kinerja import formula as fm
+        from kinerja.profile import Profile
 
-        self.saved = (fm.Formula.evaluate, fm.Formula.function)
+        self.saved = (fm.Formula.evaluate, fm.Formula.function, Profile.scorer)
         funcs = {k: v[0] for k, v in fm.FUNCTIONS.items()}
 
         def reparse(f, values):  # noqa: ANN001
@@ -154,14 +155,26 @@ class naive_formulas:
         def function(f, params):  # noqa: ANN001
             return lambda *args: reparse(f, dict(zip(params, args, strict=True)))
 
+        def scorer(prof, polarity, method, max_target, lang):  # noqa: ANN001
+            # the profile's rules step by step (`achievement`, `score`, `grade`), each formula re-parsed
+            def run(target, actual):  # noqa: ANN001
+                c = prof.achievement(target, actual, polarity, method)
+                s = prof.score(c, max_target)
+                g = prof.grade(s if prof.spec.grades.of == "nilai" and s is not None else c, lang)
+                return c, s, g
+
+            return run
+
         fm.Formula.evaluate = reparse
         fm.Formula.function = function
+        Profile.scorer = scorer
         self._clear()
 
     def __exit__(self, *exc: object) -> None:
         from kinerja import formula as fm
+        from kinerja.profile import Profile
 
-        fm.Formula.evaluate, fm.Formula.function = self.saved
+        fm.Formula.evaluate, fm.Formula.function, Profile.scorer = self.saved
         self._clear()
 
     @staticmethod
@@ -169,10 +182,13 @@ class naive_formulas:
         import gc
 
         from kinerja.formula import Formula
+        from kinerja.plan import Plan
         from kinerja.profile import Profile
 
         for obj in gc.get_objects():
-            if isinstance(obj, Profile):
+            if isinstance(obj, Plan):
+                obj.__dict__.pop("_programs", None)  # per-period steps holding compiled functions
+            elif isinstance(obj, Profile):
                 obj._scorers.clear()
             elif isinstance(obj, Formula):
                 obj._functions.clear()

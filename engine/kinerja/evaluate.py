@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .compiler import Node
@@ -171,105 +172,221 @@ def score_plan(
     `lang` chooses the language of predikat and reasons (default: the plan's).
     """
     lang = lang or plan.language
-    by_id = plan.by_id
+    if targets:
+        return score_plan_general(plan, values, period, targets, lang)
+    source = TraceSource(plan, values, period, lang, None)
     results: dict[str, NodeResult] = {}
-    direct = None if targets else _direct_plan(plan, period)
-    group_reason = _reason(lang, "group")
-    for nid in plan.order:
-        node = by_id[nid]
-        if node.mode == "group":
-            results[nid] = NodeResult(nid, None, None, None, None, None, "no_target", group_reason, node.unit, ())
+    get = values.get
+    for step in _program(plan, period, lang):
+        code, nid = step[0], step[1]
+        if code == _GROUP:
+            results[nid] = step[2]
             continue
-        if direct is not None and nid in direct:
-            # the commonest case, a reported figure with a target, without the general machinery; anything
-            # unusual (missing data, a scoring error) goes to the general path below for its status and reason
-            target, required, aggregate, scorer = direct[nid]
-            if target is None:
-                # nothing to score against; the realisasi is still shown when every needed period has one
-                xs = [v.value for p in period.members if (v := values.get((nid, p))) is not None]
-                shown = aggregate(xs) if xs and all((nid, p) in values for p in required) else None
-                reason = _reason(lang, "no-target", period=period.label)
-                results[nid] = NodeResult(
-                    nid,
-                    None,
-                    shown,
-                    None,
-                    None,
-                    None,
-                    "no_target",
-                    reason,
-                    node.unit,
-                    None,
-                    _lazy(node, plan, values, period, results, lang),
-                )
-                continue
-            xs = []
-            complete = True
-            for p in period.members:
-                v = values.get((nid, p))
-                if v is not None:
-                    xs.append(v.value)
-                elif p in required:
-                    complete = False
-                    break
-            if complete and xs:
-                actual = aggregate(xs)
-                try:
-                    ach, score, grade = scorer(lang)(target, actual)
-                except (ScoringError, ArithmeticError, ValueError):
-                    pass
-                else:
-                    results[nid] = NodeResult(
-                        nid,
-                        target,
-                        actual,
-                        ach,
-                        score,
-                        grade,
-                        "scored",
-                        "",
-                        node.unit,
-                        None,
-                        _lazy(node, plan, values, period, results, lang),
-                    )
+        if code == _GENERAL:
+            results[nid] = _score_node(plan.by_id[nid], plan, values, period, results, lang, source=source)
+            continue
+        # the common cases, with every rule resolved once per plan and period (see `_step`); what the fast
+        # path cannot say for sure (a formula or scoring error, missing inputs of a formula or an index with a
+        # target) goes to the general path, which gives the same numbers plus the status and its reason
+        _, _, target, scorer, unit, why, refs, a, b, c, d = step
+        lazy = partial(source, deps={r: results[r] for r in refs}) if refs else source
+        try:
+            if code == _DIRECT:
+                xs = []
+                missing = None
+                for k in a:  # a: keys; b: the keys that must be present; c: the aggregation
+                    v = get(k)
+                    if v is not None:
+                        xs.append(v.value)
+                    elif k in b:
+                        if missing is None:
+                            missing = []
+                        missing.append(k[1])
+                if missing or not xs:
+                    if scorer is None:
+                        raise _Unusual
+                    no_data = _reason(lang, "no-data", periods=", ".join(missing or [k[1] for k in a]))
+                    results[nid] = NodeResult(nid, target, None, None, None, None, "no_data", no_data, unit, lazy)
                     continue
-        results[nid] = _score_node(node, plan, values, period, results, lang, targets)
+                actual = c(xs)
+            elif code == _FORMULA:
+                args = []
+                for keys, required, fixed, aggregate in a:  # a: inputs; b: the formula as a function
+                    xs = []
+                    present = False
+                    for k in keys:
+                        v = get(k)
+                        if v is not None:
+                            xs.append(v.value)
+                            present = True
+                        elif k in required:
+                            if fixed is None:
+                                raise _Unusual
+                            xs.append(fixed)
+                    if not present and fixed is not None:
+                        args.append(fixed)  # a level from the rules, used once, as is
+                    elif xs:
+                        args.append(aggregate(xs))
+                    else:
+                        raise _Unusual
+                for r in refs:
+                    dep = results[r].actual
+                    if dep is None:
+                        raise _Unusual
+                    args.append(dep)
+                actual = b(*args)
+            else:  # _INDEX; a: (id, weight) in id order, as `_index` sums them; b: what is averaged; c: cap
+                used: list[tuple[float, float]] = []
+                for r, w in a:
+                    v = getattr(results[r], b)
+                    if v is not None:
+                        used.append((w, min(v, 100.0) if c else v))
+                den = sum(w for w, _ in used)
+                if den == 0:
+                    raise _Unusual
+                if d:  # geometric
+                    if any(v < 0 for _, v in used):
+                        raise ValueError("geometric mean of a negative value")
+                    if any(v == 0 for _, v in used):
+                        actual = 0.0
+                    else:
+                        actual = math.exp(sum(w * math.log(v) for w, v in used) / den)
+                else:
+                    actual = sum(w * v for w, v in used) / den
+            if scorer is None:
+                results[nid] = NodeResult(nid, None, actual, None, None, None, "no_target", why, unit, lazy)
+                continue
+            ach, score, grade = scorer(target, actual)
+            results[nid] = NodeResult(nid, target, actual, ach, score, grade, "scored", "", unit, lazy)
+            continue
+        except (_Unusual, ScoringError, ArithmeticError, ValueError):
+            if scorer is None:
+                # nothing to score against and the realisasi cannot be computed: shown as missing
+                results[nid] = NodeResult(nid, None, None, None, None, None, "no_target", why, unit, lazy)
+                continue
+        results[nid] = _score_node(plan.by_id[nid], plan, values, period, results, lang, source=source)
     return results
 
 
-def _direct_plan(plan: Plan, period: Period) -> dict[str, tuple[Any, tuple[str, ...], Any, Any]]:
-    """Per reported node with a target in `period`: target, periods needing data, aggregation, scorer.
-
-    Worked out once per plan and period (plans are immutable), reused for every unit scored.
-    """
-    cache = plan.__dict__.setdefault("_direct_cache", {})
-    found = cache.get(period.label)
-    if found is None:
-        found = {}
-        for node in plan.nodes:
-            if node.mode != "direct" or node.profile is None:
-                continue
-            target = period_target_value(node, period)
-            prof, pol, meth, mt = node.profile, node.polarity, node.method, node.max_target
-            found[node.id] = (
-                target,
-                _required(node, period),
-                AGGREGATIONS[node.aggregation][1],
-                lambda lang, prof=prof, pol=pol, meth=meth, mt=mt: prof.scorer(pol, meth, mt, lang),
-            )
-        cache[period.label] = found
-    return found
-
-
-def _lazy(
-    node: Node,
+def score_plan_general(
     plan: Plan,
     values: Mapping[tuple[str, str], Value],
     period: Period,
-    results: Mapping[str, NodeResult],
-    lang: str,
-) -> Any:
-    return lambda: _score_node(node, plan, values, period, results, lang, None, True).trace
+    targets: Mapping[tuple[str, str], float] | None = None,
+    lang: str | None = None,
+) -> dict[str, NodeResult]:
+    """`score_plan` node by node through the general path only: for units with their own targets, and the
+    reference the fast path is tested against (same results, reasons and traces)."""
+    lang = lang or plan.language
+    source = TraceSource(plan, values, period, lang, targets)
+    results: dict[str, NodeResult] = {}
+    for nid in plan.order:
+        results[nid] = _score_node(plan.by_id[nid], plan, values, period, results, lang, targets, source=source)
+    return results
+
+
+class _Unusual(Exception):
+    """Raised inside the fast path of `score_plan`: the node goes to the general path."""
+
+
+_GROUP, _DIRECT, _FORMULA, _INDEX, _GENERAL = range(5)
+_INDEX_OF = {"capaian": "achievement", "nilai": "score", "realisasi": "actual"}
+
+
+def _program(plan: Plan, period: Period, lang: str) -> list[tuple[Any, ...]]:
+    """One step per node, in evaluation order, with everything that does not depend on the data resolved:
+    the keys to read, which must be present, the target, the aggregation, the formula as a function and the
+    profile's scorer. Worked out once per plan, period and language (plans are immutable) and reused for
+    every unit scored. A node the fast path cannot take is a `_GENERAL` step.
+    """
+    cache = plan.__dict__.setdefault("_programs", {})
+    found = cache.get((period.label, lang))
+    if found is None:
+        found = cache[(period.label, lang)] = [_step(plan.by_id[nid], period, lang) for nid in plan.order]
+    return found
+
+
+def _step(node: Node, period: Period, lang: str) -> tuple[Any, ...]:
+    nid = node.id
+    if node.mode == "group":
+        reason = _reason(lang, "group")
+        return (_GROUP, nid, NodeResult(nid, None, None, None, None, None, "no_target", reason, node.unit, ()))
+    general = (_GENERAL, nid)
+    if node.profile is None:
+        return general
+    target = period_target_value(node, period)
+    # without a target the realisasi is still shown (status no_target); a scorer is needed only with one
+    why = _reason(lang, "no-target", period=period.label) if target is None else ""
+    scorer = None
+    if target is not None:
+        try:
+            scorer = node.profile.scorer(node.polarity, node.method, node.max_target, lang)
+        except ScoringError:
+            return general
+    required = _required(node, period)
+    if node.mode == "direct":
+        keys = tuple((nid, p) for p in period.members)
+        needed = frozenset((nid, p) for p in required)
+        aggregate = AGGREGATIONS[node.aggregation][1]
+        return (_DIRECT, nid, target, scorer, node.unit, why, (), keys, needed, aggregate, None)
+    if node.mode == "formula" and node.formula is not None:
+        if node.per_period and period.kind != "single":
+            return general
+        inputs = []
+        params = []
+        for name, inp in node.inputs.items():
+            if name not in node.formula.names:
+                continue
+            key = f"{nid}.{name}"
+            members, req = (
+                (months_of(period.members), months_of(required)) if inp.monthly else (period.members, required)
+            )
+            aggregate = AGGREGATIONS[inp.aggregation or node.aggregation][1]
+            inputs.append((tuple((key, p) for p in members), frozenset((key, p) for p in req), inp.value, aggregate))
+            params.append(name)
+        try:
+            fn = node.formula.function((*params, *node.refs))
+        except ValueError:
+            return general
+        return (_FORMULA, nid, target, scorer, node.unit, why, node.refs, tuple(inputs), fn, None, None)
+    if node.mode == "index":
+        comps = tuple(sorted(zip(node.refs, node.weights, strict=True)))
+        geometric = node.index_method == "geometrik"
+        of = _INDEX_OF[node.index_from]
+        return (_INDEX, nid, target, scorer, node.unit, why, node.refs, comps, of, node.cap_contribution, geometric)
+    return general
+
+
+class TraceSource:
+    """What a result needs to rebuild its trace on demand: the inputs of the `score_plan` call, and for a node
+    that reads others, their results (passed per node: nothing here points back at the results, so a dropped
+    scorecard is freed at once, without waiting for the cycle collector)."""
+
+    __slots__ = ("plan", "values", "period", "lang", "targets", "traces")
+
+    def __init__(
+        self,
+        plan: Plan,
+        values: Mapping[tuple[str, str], Value],
+        period: Period,
+        lang: str,
+        targets: Mapping[tuple[str, str], float] | None,
+    ) -> None:
+        self.plan, self.values, self.period, self.lang, self.targets = plan, values, period, lang, targets
+        self.traces: dict[str, tuple[dict[str, Any], ...]] | None = None
+
+    def __call__(self, node_id: str, deps: Mapping[str, NodeResult] | None = None) -> tuple[dict[str, Any], ...]:
+        """The trace of `node_id`, built on first request and then kept."""
+        if self.traces is None:
+            self.traces = {}
+        found = self.traces.get(node_id)
+        if found is None:
+            node = self.plan.by_id[node_id]
+            found = _score_node(
+                node, self.plan, self.values, self.period, deps or {}, self.lang, self.targets, True
+            ).trace
+            self.traces[node_id] = found
+        return found
 
 
 def _score_node(
@@ -281,6 +398,7 @@ def _score_node(
     lang: str,
     targets: Mapping[tuple[str, str], float] | None = None,
     traced: bool = False,
+    source: TraceSource | None = None,
 ) -> NodeResult:
     """Score one node. Untraced, the result's trace is recomputed on first access (same inputs, same steps)."""
     if targets:
@@ -299,9 +417,10 @@ def _score_node(
     ) -> NodeResult:
         if trace is not None:
             return NodeResult(nid, tgt, act, ach, sc, gr, st, why, node.unit, tuple(trace))
-        return NodeResult(
-            nid, tgt, act, ach, sc, gr, st, why, node.unit, None, _lazy(node, plan, values, period, results, lang)
-        )
+        if source is None:
+            return NodeResult(nid, tgt, act, ach, sc, gr, st, why, node.unit, None)
+        lazy = partial(source, deps={r: results[r] for r in node.refs}) if node.refs else source
+        return NodeResult(nid, tgt, act, ach, sc, gr, st, why, node.unit, lazy)
 
     actual: float | None = None
     if target is None:

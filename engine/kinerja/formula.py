@@ -287,6 +287,18 @@ class Formula:
             self._functions[params] = fn
         return fn
 
+    def scalar_source(self) -> str:
+        """The checked tree as Python expression text for the scalar evaluator (powers through `_pow`, integer
+        literals as floats), to be compiled with this formula's globals: how `function` sees it. Only
+        whitelisted constructs can appear, since the tree passed the checker; used to inline profile formulas
+        into one generated scoring function."""
+        return ast.unparse(_ScalarRewriter().visit(_copy(self.tree)).body)
+
+    @property
+    def scalar_globals(self) -> dict[str, Any]:
+        """The globals `scalar_source` is evaluated with: the function table, `_pow` and any lookup tables."""
+        return self._globals
+
     def evaluate_array(self, columns: Mapping[str, Any]) -> Any:
         """Evaluate over numpy arrays (one row per unit); non-finite rows come back as NaN."""
         import numpy as np

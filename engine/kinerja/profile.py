@@ -5,6 +5,7 @@ capaian → nilai bands and the predicate scale — all read from TOML, compiled
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -14,7 +15,7 @@ from typing import Any
 from .errors import Problem, RuleError, close_matches, unknown_choice
 from .formula import Formula, parse_formula
 from .loader import read_toml, validate
-from .numbers import round_half_up, truncate
+from .numbers import _EXACT, round_half_up, truncate
 from .schema import OVERRIDABLE, AchievementRules, Band, ProfileFile, ProfileSpec, RoundingRules
 
 POLARITIES = {"positif": "positive", "positive": "positive", "negatif": "negative", "negative": "negative"}
@@ -240,62 +241,8 @@ class Profile:
         meth = NEGATIVE_METHODS.get(method or self.spec.achievement.negative_method)
         if pol is None or meth is None:
             raise ScoringError(f"unknown polarity '{polarity}' or method '{method}'")
-        rnd, decimals = self._rounding(None)
         f = self.positive if pol == "positive" else self.negative_inverse if meth == "inverse" else self.negative
-        cfn = f.function(("R", "T"))
-        cap, floor = self.spec.achievement.cap, self.spec.achievement.floor
-        actual_first = self.spec.rounding.actual_first
-        rb = self.spec.rounding.before_bands
-        mts = self.spec.score.max_target_score if max_target else None
-        bands = [(b.contains, b.formula.function(("C",))) for b in self.bands]
-        steps = [(s.at_least, s.grade_en if lang == "en" and s.grade_en else s.grade) for s in self.spec.grades.steps]
-        of_score = self.spec.grades.of == "nilai"
-        pid = self.id
-
-        def run(target: float | tuple[float, float], actual: float) -> tuple[float, float | None, str | None]:
-            if actual_first:
-                actual = rnd(actual, decimals)
-            if isinstance(target, tuple | list):
-                low, high = (target[0], target[1]) if target[0] <= target[1] else (target[1], target[0])
-                if low <= actual <= high:
-                    c = 100.0
-                    t = None
-                else:
-                    t = low if actual < low else high
-            else:
-                t = target
-            if t is not None:
-                try:
-                    c = cfn(actual, t)
-                except ZeroDivisionError:
-                    raise ScoringError("division by zero (target or realisasi is 0)") from None
-                except OverflowError:
-                    raise ScoringError("capaian is not a finite number") from None
-                if cap is not None and c > cap:
-                    c = cap
-                if floor is not None and c < floor:
-                    c = floor
-                c = rnd(c, decimals)
-            score: float | None = None
-            if bands:
-                cb = round_half_up(c, rb) if rb is not None else c
-                if mts is not None and cb == 100:
-                    score = mts
-                else:
-                    for contains, bfn in bands:
-                        if contains(cb):
-                            score = round_half_up(bfn(cb), decimals)
-                            break
-                    else:
-                        raise ScoringError(f"capaian {cb:g} falls in no band of profile '{pid}'")
-            g = score if of_score and score is not None else c
-            grade = None
-            for at_least, label in steps:
-                if g >= at_least:
-                    grade = label
-                    break
-            return c, score, grade
-
+        run = _generate_scorer(self, f, max_target, lang)
         self._scorers[key] = run
         return run
 
@@ -456,3 +403,131 @@ def achievement(
 ) -> float:
     """Capaian (%) under a profile (default PermenPANRB 8/2021). See `Profile.achievement`."""
     return load_profile(profile).achievement(target, actual, polarity, method, rounding)
+
+
+# ------------------------------------------------------------------ one generated function per scorer
+
+_BOUND_TESTS = (("above", ">"), ("at_least", ">="), ("below", "<"), ("at_most", "<="), ("equals", "=="))
+
+
+def _generate_scorer(
+    prof: Profile, capaian: Formula, max_target: bool, lang: str
+) -> Callable[[float | tuple[float, float], float], tuple[float, float | None, str | None]]:
+    """The rules of `achievement`, `score` and `grade` as one Python function, for hot loops.
+
+    The function is put together from this module's own code and the profile formulas' checked trees
+    (`Formula.scalar_source`: only whitelisted constructs); every number of the profile enters as a named
+    constant, never as text. Same steps, same order, same roundings and the same errors as the methods;
+    tests hold them equal. One call then costs a few comparisons instead of a walk over the band objects.
+    """
+    spec = prof.spec
+    rnd, decimals = prof._rounding(None)
+    consts: dict[str, Any] = {
+        "_rnd": rnd,
+        "_half_up": round_half_up,
+        "_D": decimals,
+        "_ScoringError": ScoringError,
+        "_isfinite": math.isfinite,
+        "_seq": (tuple, list),
+        "_abs": abs,
+        "_floor": math.floor,
+        "_copysign": math.copysign,
+        "_EXACT": _EXACT,
+        # the few builtins the template uses (the formula namespace has none)
+        "isinstance": isinstance,
+        "float": float,
+        "ZeroDivisionError": ZeroDivisionError,
+        "OverflowError": OverflowError,
+    }
+
+    def const(value: Any) -> str:
+        name = f"_k{len(consts)}"
+        consts[name] = value
+        return name
+
+    def half_up(var: str, places: Any, indent: str) -> list[str]:
+        """`var = round_half_up(var, places)`, written out (the same operations, so the same bits)."""
+        if not isinstance(places, int) or isinstance(places, bool):
+            return [f"{indent}{var} = _half_up({var}, {const(places)})"]
+        p = const(10.0**places)
+        return [
+            f"{indent}if _isfinite({var}):",
+            f"{indent}    _a = _abs({var})",
+            f"{indent}    if _a * {p} < _EXACT:",
+            f"{indent}        _f = _floor(_a * {p})",
+            f"{indent}        {var} = _copysign((_f + 1 if _a >= (_f + 0.5) / {p} else _f) / {p}, {var})",
+        ]
+
+    body = ["def scorer(target, actual):"]
+    if spec.rounding.actual_first:
+        body.append("    actual = _rnd(actual, _D)")
+    body += [
+        "    if isinstance(target, _seq):",
+        "        low, high = (target[0], target[1]) if target[0] <= target[1] else (target[1], target[0])",
+        "        if low <= actual <= high:",
+        "            c = 100.0",
+        "            T = None",
+        "        else:",
+        "            T = low if actual < low else high",
+        "    else:",
+        "        T = target",
+        "    if T is not None:",
+        "        R = actual",
+        "        try:",
+        f"            c = float({capaian.scalar_source()})",
+        "        except ZeroDivisionError:",
+        '            raise _ScoringError("division by zero (target or realisasi is 0)") from None',
+        "        except OverflowError:",
+        '            raise _ScoringError("capaian is not a finite number") from None',
+        "        if not _isfinite(c):",
+        '            raise _ScoringError("capaian is not a finite number")',
+    ]
+    cap, floor = spec.achievement.cap, spec.achievement.floor
+    if cap is not None:
+        k = const(cap)
+        body += [f"        if c > {k}:", f"            c = {k}"]
+    if floor is not None:
+        k = const(floor)
+        body += [f"        if c < {k}:", f"            c = {k}"]
+    body += half_up("c", decimals, "        ") if rnd is round_half_up else ["        c = _rnd(c, _D)"]
+    body.append("    score = None")
+    if prof.bands:
+        rb = spec.rounding.before_bands
+        body.append("    C = c")
+        if rb is not None:
+            body += half_up("C", rb, "    ")
+        mts = spec.score.max_target_score if max_target else None
+        first = "if"
+        if mts is not None:
+            body += ["    if C == 100:", f"        score = {const(mts)}"]
+            first = "elif"
+        for band in prof.bands:
+            tests = [f"C {op} {const(v)}" for attr, op in _BOUND_TESTS if (v := getattr(band.spec, attr)) is not None]
+            body += [
+                f"    {first} {' and '.join(tests) or 'True'}:",
+                f"        s = float({band.formula.scalar_source()})",
+                "        if not _isfinite(s):",
+                '            raise OverflowError("result is not a finite number")',
+                *half_up("s", decimals, "        "),
+                "        score = s",
+            ]
+            first = "elif"
+        body += [
+            "    else:",
+            f"        raise _ScoringError(f\"capaian {{C:g}} falls in no band of profile '{{{const(prof.id)}}}'\")",
+        ]
+    body.append("    g = score if score is not None else c" if spec.grades.of == "nilai" else "    g = c")
+    body.append("    grade = None")
+    first = "if"
+    for step in spec.grades.steps:
+        label = step.grade_en if lang == "en" and step.grade_en else step.grade
+        body += [f"    {first} g >= {const(step.at_least)}:", f"        grade = {const(label)}"]
+        first = "elif"
+    body.append("    return c, score, grade")
+    namespace: dict[str, Any] = {**capaian.scalar_globals, **consts}
+    for band in prof.bands:
+        namespace.update(band.formula.scalar_globals)
+    namespace.update(consts)
+    code = compile("\n".join(body) + "\n", f"<scorer {prof.id}>", "exec")
+    exec(code, namespace)  # noqa: S102 - our own template and checked formula trees, no builtins
+    return namespace["scorer"]  # type: ignore[no-any-return]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import Problem
 
@@ -14,9 +14,8 @@ if TYPE_CHECKING:
 STATUSES = ("scored", "no_data", "no_target", "error")  # the values of NodeResult.status
 
 
-@dataclass(frozen=True, init=False)
-class NodeResult:
-    """The score of one node for one period.
+class NodeResult(NamedTuple):
+    """The score of one node for one period. Immutable (a named tuple: made in hot loops, so made cheaply).
 
     Attributes:
         node_id: the node's id.
@@ -28,7 +27,7 @@ class NodeResult:
         status: "scored", "no_data", "no_target" or "error".
         reason: why it is not scored (empty when scored), in the plan's language.
         unit: display unit of target and actual.
-        trace: the steps that produced the numbers (formula, inputs with sources, rules, weights).
+        trace_source: the trace steps, or what rebuilds them on first access (see `trace`). Not compared.
     """
 
     node_id: str
@@ -40,46 +39,37 @@ class NodeResult:
     status: str
     reason: str
     unit: str
-    _trace: tuple[dict[str, Any], ...] | None = field(default=None, repr=False, compare=False)
-    lazy_trace: Callable[[], tuple[dict[str, Any], ...]] | None = field(default=None, repr=False, compare=False)
-
-    def __init__(
-        self,
-        node_id: str,
-        target: float | tuple[float, float] | None,
-        actual: float | None,
-        achievement: float | None,
-        score: float | None,
-        grade: str | None,
-        status: str,
-        reason: str,
-        unit: str,
-        _trace: tuple[dict[str, Any], ...] | None = None,
-        lazy_trace: Callable[[], tuple[dict[str, Any], ...]] | None = None,
-    ) -> None:
-        # one dict update instead of eleven frozen-dataclass setattr calls: results are made in hot loops
-        self.__dict__.update(
-            node_id=node_id,
-            target=target,
-            actual=actual,
-            achievement=achievement,
-            score=score,
-            grade=grade,
-            status=status,
-            reason=reason,
-            unit=unit,
-            _trace=_trace,
-            lazy_trace=lazy_trace,
-        )
+    trace_source: tuple[dict[str, Any], ...] | Callable[[str], tuple[dict[str, Any], ...]] | None = ()
 
     @property
     def trace(self) -> tuple[dict[str, Any], ...]:
-        """The steps that produced the numbers; built on first access when scoring skipped it."""
-        if self._trace is None:
-            steps = self.lazy_trace() if self.lazy_trace is not None else ()
-            object.__setattr__(self, "_trace", steps)
-            object.__setattr__(self, "lazy_trace", None)
-        return self._trace  # type: ignore[return-value]
+        """The steps that produced the numbers (formula, inputs with sources, rules, weights).
+
+        When scoring skipped them, they are rebuilt on first access by re-running this node with tracing on,
+        from the same inputs (and kept by the scorecard's trace source, so a second access is free).
+        """
+        src = self.trace_source
+        if src is None:
+            return ()
+        if isinstance(src, tuple):
+            return src
+        return src(self.node_id)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, NodeResult):
+            return NotImplemented
+        return self[:9] == other[:9]
+
+    def __ne__(self, other: object) -> bool:
+        eq = self.__eq__(other)
+        return eq if eq is NotImplemented else not eq
+
+    def __hash__(self) -> int:
+        return hash(self[:9])
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{k}={v!r}" for k, v in zip(self._fields[:9], self[:9], strict=True))
+        return f"NodeResult({fields})"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form."""
