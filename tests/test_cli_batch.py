@@ -61,3 +61,58 @@ def test_by_unit_rejects_unknown_grouping(tmp_path: Path, at_root: Path) -> None
     result = CliRunner().invoke(app, ["score", PLAN, "--by", "polda", "-d", str(table), "-p", "TW1"])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_by_unit_reads_parquet_like_csv(tmp_path: Path, at_root: Path) -> None:
+    """The same long table as Parquet (with a null realisasi and per-unit targets) scores as the CSV does;
+    a null is missing, never zero."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = tmp_path / "units.csv"
+    per_unit = _long_table(table)
+    rows = list(csv.DictReader(table.open(encoding="utf-8"), delimiter=";"))
+    # one value dropped to null in Parquet and left out of the CSV; one unit's own target in both
+    plan = kinerja.load_plan(PLAN)
+    dropped = next(
+        i
+        for i, r in enumerate(rows)
+        if r["unit"] == "Polsek Martapura" and r["periode"] == "TW2" and plan.by_id[r["id"]].mode == "direct"
+    )
+    own = next(
+        (r["unit"], r["id"], r["periode"])
+        for r in rows
+        if r["unit"] == "Polsek Gambut"
+        and r["periode"] == "TW2"
+        and plan.by_id[r["id"]].mode == "direct"
+        and isinstance(plan.by_id[r["id"]].period_targets["TW2"], float)
+    )
+    cols: dict[str, list[object]] = {"unit": [], "id": [], "periode": [], "realisasi": [], "target": []}
+    with table.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, delimiter=";")
+        w.writerow(["unit", "id", "periode", "realisasi", "target"])
+        for i, r in enumerate(rows):
+            value = None if i == dropped else float(r["realisasi"].replace(",", "."))
+            target = 25.0 if (r["unit"], r["id"], r["periode"]) == own else None
+            for k, v in (("unit", r["unit"]), ("id", r["id"]), ("periode", r["periode"])):
+                cols[k].append(v)
+            cols["realisasi"].append(value)
+            cols["target"].append(target)
+            w.writerow(
+                [r["unit"], r["id"], r["periode"], "" if value is None else str(value).replace(".", ","), target or ""]
+            )
+    parquet = tmp_path / "units.parquet"
+    pq.write_table(pa.table(cols), parquet)
+
+    def run(path: Path) -> dict:
+        result = CliRunner().invoke(app, ["score", PLAN, "--by", "unit", "-d", str(path), "-p", "TW2", "-f", "json"])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    from_csv, from_parquet = run(table), run(parquet)
+    assert from_parquet["results"] == from_csv["results"]
+    got = {(r["unit"], r["id"]): r for r in from_parquet["results"]}
+    assert rows[dropped]["unit"] in per_unit
+    assert got[(rows[dropped]["unit"], rows[dropped]["id"])]["status"] == "no_data"  # null is not zero
+    assert got[("Polsek Gambut", rows[dropped]["id"])]["actual"] is not None
+    assert got[own[:2]]["target"] == 25.0 != plan.by_id[own[1]].period_targets["TW2"]
