@@ -11,22 +11,62 @@ for a period, and get target, realisasi, capaian, nilai, predikat, status and a 
 
 from __future__ import annotations
 
-from .compiler import KINDS as KINDS
-from .compiler import Node as Node
-from .data import Realisasi as Realisasi
-from .data import read_realisasi as read_realisasi
-from .errors import DataError as DataError
-from .errors import Problem as Problem
-from .errors import RuleError as RuleError
-from .formula import Formula as Formula
-from .plan import BoundData as BoundData
-from .plan import Plan as Plan
-from .plan import load_plan as load_plan
-from .profile import Profile as Profile
-from .profile import achievement as achievement
-from .profile import load_profile as load_profile
-from .result import NodeResult as NodeResult
-from .result import Scorecard as Scorecard
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .compiler import KINDS as KINDS
+    from .compiler import Node as Node
+    from .data import Realisasi as Realisasi
+    from .data import read_realisasi as read_realisasi
+    from .errors import DataError as DataError
+    from .errors import Problem as Problem
+    from .errors import RuleError as RuleError
+    from .formula import Formula as Formula
+    from .plan import BoundData as BoundData
+    from .plan import Plan as Plan
+    from .plan import load_plan as load_plan
+    from .profile import Profile as Profile
+    from .profile import achievement as achievement
+    from .profile import load_profile as load_profile
+    from .result import NodeResult as NodeResult
+    from .result import Scorecard as Scorecard
+
+# Public names and the module that defines each: imported on first use (PEP 562), so that a command
+# such as `kinerja check` pays only for what it runs.
+_LAZY = {
+    "KINDS": "compiler",
+    "Node": "compiler",
+    "Realisasi": "data",
+    "read_realisasi": "data",
+    "DataError": "errors",
+    "Problem": "errors",
+    "RuleError": "errors",
+    "Formula": "formula",
+    "BoundData": "plan",
+    "Plan": "plan",
+    "load_plan": "plan",
+    "Profile": "profile",
+    "achievement": "profile",
+    "load_profile": "profile",
+    "NodeResult": "result",
+    "Scorecard": "result",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kinerja' has no attribute '{name}'")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __version__ = "0.1.0"
 
@@ -39,6 +79,7 @@ def compile_formula(text: str, inputs: dict[str, str] | None = None) -> Formula:
     Raises:
         RuleError: the formula is refused (unknown name, forbidden construct, incompatible units...).
     """
+    from .errors import Problem, RuleError
     from .formula import formula_unit, parse_formula
     from .units import Units
 

@@ -197,7 +197,7 @@ def _inputs(spec: NodeSpec, ctx: Ctx) -> dict[str, InputDef]:
         out[name] = InputDef(
             name,
             unit,
-            Units.label(unit),
+            ctx.units.label_of(unit),
             value,
             d.source if d else None,
             d.assumption if d else None,
@@ -543,7 +543,7 @@ def _compile_node(
             )
         )
         unit_obj = units.parse("giat")
-    unit_label = Units.label(unit_obj) if mode != "group" or s.unit else ""
+    unit_label = units.label_of(unit_obj) if mode != "group" or s.unit else ""
 
     semantics = s.semantics or (kdef.semantics if kdef else "jumlah")
     if semantics not in SEMANTICS:

@@ -7,7 +7,6 @@ Messages live in a two-language catalogue keyed by a stable problem code.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -358,6 +357,8 @@ def unknown_choice(
 
 def close_matches(word: str, choices: object) -> tuple[str, ...]:
     """Up to three choices close to `word` (difflib, ignoring case), for a problem's `suggestions`."""
+    import difflib  # here: only a problem needs it, not every start of the command line
+
     by_lower: dict[str, str] = {}
     for c in choices:  # type: ignore[attr-defined]
         by_lower.setdefault(str(c).lower(), str(c))

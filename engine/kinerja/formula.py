@@ -250,7 +250,12 @@ class Formula:
 
     def evaluate(self, values: Mapping[str, float]) -> float:
         """Evaluate over plain numbers. Raises ZeroDivisionError, ValueError or OverflowError."""
-        result = eval(self._code, self._globals, dict(values))  # noqa: S307 - whitelisted tree, no builtins
+        code = self._code
+        if code is None:  # compiled on first use: checking a plan never evaluates its formulas
+            tree = ast.fix_missing_locations(_ScalarRewriter().visit(_copy(self.tree)))
+            code = compile(tree, "<rumus>", "eval")
+            object.__setattr__(self, "_code", code)
+        result = eval(code, self._globals, dict(values))  # noqa: S307 - whitelisted tree, no builtins
         result = float(result)
         if not math.isfinite(result):
             raise OverflowError("result is not a finite number")
@@ -488,9 +493,8 @@ def parse_formula(
         return refuse("formula-refused", detail="too deeply nested")
 
     expr = ast.Expression(body=body.value)
-    code = compile(ast.fix_missing_locations(_ScalarRewriter().visit(_copy(expr))), "<rumus>", "eval")
     g = {**_SCALAR_GLOBALS, **tables}
-    return Formula(text, tuple(seen), expr, code, None, tables, g), problems
+    return Formula(text, tuple(seen), expr, None, None, tables, g), problems
 
 
 def _kind(node: ast.AST) -> str:

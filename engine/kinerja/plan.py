@@ -14,18 +14,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .compiler import IncludedFile, Node, compile_nodes
-from .data import Realisasi, Value, bind, read_realisasi
 from .errors import Problem, RuleError, unknown_choice
-from .evaluate import score_plan
 from .loader import read_toml, validate
 from .periods import PERIOD_SETS, Period, parse_period
 from .profile import Profile, find_profile
-from .result import Scorecard
 from .schema import GoalFile, Include, NodeSpec, PlanFile, PlanMeta
 from .units import Units
 
 if TYPE_CHECKING:
     from .batch import BatchResult
+    from .data import Value
+    from .result import Scorecard
+
+# data, evaluate and result are imported by `score` and `bind`: loading and checking a plan needs none.
 
 PLAN_FILE = "rencana.toml"
 
@@ -115,6 +116,9 @@ class Plan:
         Raises:
             ValueError: unknown period. Bad data rows do not raise: they are listed in `Scorecard.problems`.
         """
+        from .evaluate import score_plan
+        from .result import Scorecard
+
         p = self.period(period)
         bound = data if isinstance(data, BoundData) and data.plan is self else self.bind(data)
         results = score_plan(self, bound.values, p, targets, lang)
@@ -125,6 +129,8 @@ class Plan:
 
         `plan.score(plan.bind(data), "TW1")`, then `"TW2"`... reuse the checked values.
         """
+        from .data import Realisasi, bind, read_realisasi
+
         realisasi = data if isinstance(data, Realisasi) else read_realisasi(data)
         values, problems = bind(self, realisasi)
         return BoundData(self, values, tuple(problems))

@@ -259,11 +259,14 @@ class Profile:
         self, overrides: dict[str, Any], display: str = "", node_id: str | None = None
     ) -> tuple[Profile, list[Problem]]:
         """A copy with a node's `penilaian` keys applied (flat keys of [profil.capaian] / [profil.pembulatan])."""
-        key = (display, node_id, tuple(sorted((k, repr(v)) for k, v in overrides.items())))
+        # keyed on what is written: nodes with the same `penilaian` share one compiled profile (and its
+        # scorers); the problems are the same for each, attached to the node and file that asked
+        key = tuple(sorted((k, repr(v)) for k, v in overrides.items()))
         cached = self._overridden.get(key)
         if cached is None:
             cached = self._overridden[key] = self._with_overrides(overrides, display, node_id)
-        return cached
+        compiled, problems = cached
+        return compiled, [replace(p, file=display, node_id=node_id) for p in problems]
 
     def _with_overrides(
         self, overrides: dict[str, Any], display: str, node_id: str | None

@@ -46,6 +46,7 @@ class Units:
         self.registry = _registry(text)
         self.digest = hashlib.sha256(text.encode()).hexdigest()
         self._parsed: dict[str, Any] = {}
+        self._labels: dict[int, tuple[Any, str]] = {}  # id(unit) -> (unit, label): pint formats slowly
 
     def parse(self, text: str) -> Any:
         """The pint unit for `text` (case-insensitive, e.g. "Giat", "kasus / penduduk").
@@ -97,3 +98,13 @@ class Units:
         """A short display label for a unit."""
         s = str(unit)
         return {"persen": "%", "dimensionless": "tanpa satuan"}.get(s, s)
+
+    def label_of(self, unit: Any) -> str:
+        """`label(unit)`, remembered for the units this registry has parsed (a plan labels the same few units
+        hundreds of times)."""
+        hit = self._labels.get(id(unit))
+        if hit is not None and hit[0] is unit:
+            return hit[1]
+        text = self.label(unit)
+        self._labels[id(unit)] = (unit, text)
+        return text

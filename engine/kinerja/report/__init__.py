@@ -10,10 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .labels import t
-from .tables import Row, build_rows, render_csv, render_json, render_md
+
+if TYPE_CHECKING:
+    from .tables import Row
+
+# The renderers are imported when a report is rendered, not when the command line starts (`check` shows
+# no report).
 
 
 @dataclass
@@ -43,8 +48,28 @@ class ScoreReport:
     @cached_property
     def rows(self) -> list[Row]:
         """The requested period's rows in document order (without action steps when `steps` is False)."""
+        from .tables import build_rows
+
         rows = build_rows(self.plan, self.card, self.lang)
         return rows if self.steps else [r for r in rows if r.level != "langkah_aksi"]
+
+
+def _json(report: ScoreReport) -> str:
+    from .tables import render_json
+
+    return render_json(report)
+
+
+def _csv(report: ScoreReport) -> str:
+    from .tables import render_csv
+
+    return render_csv(report)
+
+
+def _md(report: ScoreReport) -> str:
+    from .tables import render_md
+
+    return render_md(report)
 
 
 def _html(report: ScoreReport) -> str:
@@ -61,9 +86,9 @@ def _xlsx(report: ScoreReport) -> bytes:
 
 # format -> renderer; text renderers return str, binary ones bytes.
 RENDERERS: dict[str, Callable[[ScoreReport], str | bytes]] = {
-    "json": render_json,
-    "csv": render_csv,
-    "md": render_md,
+    "json": _json,
+    "csv": _csv,
+    "md": _md,
     "html": _html,
     "xlsx": _xlsx,
 }
@@ -81,6 +106,14 @@ def render(report: ScoreReport, fmt: str) -> str | bytes:
     if fn is None:
         raise ValueError(t("bad_format", report.lang, fmt=fmt, choices=", ".join(RENDERERS)))
     return fn(report)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Row":
+        from .tables import Row
+
+        return Row
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["NEEDS_QUARTERS", "RENDERERS", "Row", "ScoreReport", "render", "t"]
