@@ -601,10 +601,7 @@ def test_goal_file_text_helper_round_trips(tmp_path: Path) -> None:
 
 def test_the_same_refused_penilaian_in_two_nodes_is_reported_for_each(tmp_path: Path) -> None:
     """Overrides written alike are compiled once; each node that wrote them still gets its own problem."""
-    second = (
-        '\n  [[sasaran.indikator]]\n  id = "iku_b"\n  nama = "Jumlah sambang"\n  satuan = "giat"\n'
-        "  target = 10\n"
-    )
+    second = '\n  [[sasaran.indikator]]\n  id = "iku_b"\n  nama = "Jumlah sambang"\n  satuan = "giat"\n  target = 10\n'
     bad = '  penilaian = { positif = "__import__(1)" }\n'
     e = load_error(goal_folder(tmp_path, GOOD + bad + second + bad))
     named = {p.node_id for p in e.problems if "penilaian" in p.path}
@@ -612,10 +609,7 @@ def test_the_same_refused_penilaian_in_two_nodes_is_reported_for_each(tmp_path: 
 
 
 def test_the_same_valid_penilaian_in_two_nodes_shares_one_profile(tmp_path: Path) -> None:
-    second = (
-        '\n  [[sasaran.indikator]]\n  id = "iku_b"\n  nama = "Jumlah sambang"\n  satuan = "giat"\n'
-        "  target = 10\n"
-    )
+    second = '\n  [[sasaran.indikator]]\n  id = "iku_b"\n  nama = "Jumlah sambang"\n  satuan = "giat"\n  target = 10\n'
     good = '  penilaian = { metode_negatif = "invers" }\n'
     plan = kinerja.load_plan(goal_folder(tmp_path, GOOD + good + second + good))
     a, b = plan.by_id["iku_a"].profile, plan.by_id["iku_b"].profile
