@@ -367,6 +367,17 @@ def main() -> None:
     )
     t_traced, n_traced = run(engine_traced)
     print(f"  the same with every trace built: {n_traced / t_traced:,.0f} node-scores/s")
+    some = sample[:50]
+    t0 = time.perf_counter()
+    for u in some:
+        for p in PERIODS:
+            plan.score(data[u], p)  # raw values read, checked and bound on every call
+    per_request = (time.perf_counter() - t0) / (len(some) * len(PERIODS))
+    n_values = statistics.mean(len(data[u]) for u in some)
+    print(
+        f"  one request (read + check + bind {n_values:.0f} values, then score one period): "
+        f"{per_request * 1000:.2f} ms"
+    )
     print(
         f"naive baseline: {n_naive / t_naive:14,.0f} node-scores/s   (the same scoring, simpleeval re-parsing every "
         f"formula on every evaluation)"

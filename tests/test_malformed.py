@@ -529,12 +529,13 @@ def test_json_non_finite_and_boolean_values_are_refused(plan: kinerja.Plan, tmp_
         '[{"id": "iku_giat", "periode": "TW1", "realisasi": NaN},'
         ' {"id": "iku_giat", "periode": "TW2", "realisasi": Infinity},'
         ' {"id": "iku_giat", "periode": "TW3", "realisasi": true},'
+        ' {"id": "iku_giat", "periode": "TW4", "realisasi": 1' + "0" * 400 + '},'
         ' {"id": "iku_persen", "periode": "TW1", "realisasi": 50}]',
         encoding="utf-8",
     )
     card = plan.score(kinerja.read_realisasi(path), "TW1")
     rows = sorted(p.row for p in card.problems if p.code == "data-bad-value")
-    assert rows == [1, 2, 3]
+    assert rows == [1, 2, 3, 4]  # NaN, Infinity, true, and an integer beyond any float
     assert card["iku_persen"].actual == 50.0
 
 

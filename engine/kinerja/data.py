@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import DataError, Problem, close_matches
 from .numbers import NumberFormatError, is_ambiguous_thousands, parse_written
@@ -31,9 +31,8 @@ _NUMBER_HEAD = re.compile(r"\s*[+-]?[0-9][0-9.,]*")
 ERROR_CELLS = ("#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!")
 
 
-@dataclass(frozen=True)
-class Row:
-    """One realisasi row as read (value still raw: text or number)."""
+class Row(NamedTuple):
+    """One realisasi row as read (value still raw: text or number). Immutable; made once per cell."""
 
     file: str
     row: int
@@ -62,9 +61,8 @@ class Realisasi:
         return Realisasi(self.rows + other.rows, self.problems + other.problems)
 
 
-@dataclass(frozen=True)
-class Value:
-    """A bound realisasi: number in the node's (or input's) unit, with where it came from."""
+class Value(NamedTuple):
+    """A bound realisasi: number in the node's (or input's) unit, with where it came from. Immutable."""
 
     value: float
     file: str
@@ -201,11 +199,11 @@ def _from_mapping(data: Any, display: str) -> Realisasi:
         for key, val in data.items():
             if isinstance(key, tuple) and len(key) == 2:
                 n += 1
-                _add(out, {"id": key[0], "periode": key[1], "realisasi": val}, display, n, "plain")
+                _add_cell(out, key[0], key[1], val, display, n, "plain")
             elif isinstance(val, Mapping):
                 for period, v in val.items():
                     n += 1
-                    _add(out, {"id": key, "periode": period, "realisasi": v}, display, n, "plain")
+                    _add_cell(out, key, period, v, display, n, "plain")
             else:
                 n += 1
                 out.problems.append(Problem("data-format", file=display, row=n, args={"detail": f"'{key}'"}))
@@ -223,17 +221,36 @@ def _from_mapping(data: Any, display: str) -> Realisasi:
 
 
 def _add(out: Realisasi, rec: Mapping[str, Any], display: str, n: int, convention: str) -> None:
-    rid = str(rec.get("id") or "").strip()
-    period = str(rec.get("periode") or "").strip().upper().replace(" ", "")
-    raw = rec.get("realisasi")
+    get = rec.get
+    _add_cell(
+        out, get("id"), get("periode"), get("realisasi"), display, n, convention,
+        get("satuan"), get("dicatat"), get("keterangan"),
+    )  # fmt: skip
+
+
+def _add_cell(
+    out: Realisasi,
+    rid: Any,
+    period: Any,
+    raw: Any,
+    display: str,
+    n: int,
+    convention: str,
+    unit: Any = None,
+    recorded: Any = None,
+    remarks: Any = None,
+) -> None:
+    """One cell (id, periode, realisasi and the optional columns) as a `Row`, or a problem."""
+    rid = str(rid or "").strip()
+    period = str(period or "").strip().upper().replace(" ", "")
     if not rid:
         out.problems.append(Problem("data-missing-column", "warning", display, None, "id", {"column": "id"}, row=n))
         return
     if raw is None or (isinstance(raw, str) and raw.strip() in ("", "-")):
         return  # blank = no data (never zero)
-    unit = rec.get("satuan")
-    recorded = rec.get("dicatat")
-    remarks = rec.get("keterangan")
+    if unit is None and recorded is None and remarks is None:  # the common case: nothing more to read
+        out.rows.append(Row(display, n, rid, period, raw, None, None, None, convention))
+        return
     if recorded not in (None, ""):
         iso = parse_date(recorded)
         if iso is None:
@@ -267,17 +284,7 @@ def bind(plan: Plan, data: Realisasi) -> tuple[dict[tuple[str, str], Value], lis
     """
     problems: list[Problem] = list(data.problems)
     units = plan.units
-    targets: dict[str, Any] = {}
-    computed: set[str] = set()
-    monthly: set[str] = set()
-    for n in plan.nodes:
-        targets[n.id] = n.unit_obj
-        if n.mode != "direct":
-            computed.add(n.id)
-        for name, inp in n.inputs.items():
-            targets[f"{n.id}.{name}"] = inp.unit
-            if inp.monthly:
-                monthly.add(f"{n.id}.{name}")
+    targets, computed, monthly = _keys(plan)
     periods = plan.periods
     groups: dict[tuple[str, str], list[tuple[Row, float]]] = {}
     for r in data.rows:
@@ -384,6 +391,27 @@ def bind(plan: Plan, data: Realisasi) -> tuple[dict[tuple[str, str], Value], lis
     return values, problems
 
 
+def _keys(plan: Plan) -> tuple[dict[str, Any], set[str], set[str]]:
+    """The keys a unit may report, with the unit each is bound to; the computed nodes; the monthly keys.
+
+    Worked out once per plan (plans are immutable) and reused for every data set bound to it."""
+    found = plan.__dict__.get("_bind_keys")
+    if found is None:
+        targets: dict[str, Any] = {}
+        computed: set[str] = set()
+        monthly: set[str] = set()
+        for n in plan.nodes:
+            targets[n.id] = n.unit_obj
+            if n.mode != "direct":
+                computed.add(n.id)
+            for name, inp in n.inputs.items():
+                targets[f"{n.id}.{name}"] = inp.unit
+                if inp.monthly:
+                    monthly.add(f"{n.id}.{name}")
+        found = plan.__dict__["_bind_keys"] = (targets, computed, monthly)
+    return found  # type: ignore[no-any-return]
+
+
 def _is_count(unit: Any) -> bool:
     dims = dict(unit.dimensionality)
     return len(dims) == 1 and next(iter(dims.values())) == 1 and next(iter(dims)) not in ("[waktu]", "[uang]", "[poin]")
@@ -409,15 +437,22 @@ def _value(r: Row, unit: Any, units: Any, problems: list[Problem]) -> float | No
                 detail="ambigu: ribuan atau desimal? tulis '1234' atau '1,234' / ambiguous: thousands or decimal?",
             )
             return None
-    try:
-        w = parse_written(raw, r.convention)
-    except NumberFormatError as e:
-        refuse("data-bad-value", text=str(raw), detail=e.detail)
-        return None
-    if w.value is None:
-        return None
-    value = w.value
-    unit_text = w.unit or r.unit
+    if type(raw) is float:  # a number as such (JSON, XLSX, a mapping): nothing to read
+        if not math.isfinite(raw):
+            refuse("data-bad-value", text=str(raw), detail="not a finite number")
+            return None
+        value = raw
+        unit_text = r.unit
+    else:
+        try:
+            w = parse_written(raw, r.convention)
+        except NumberFormatError as e:
+            refuse("data-bad-value", text=str(raw), detail=e.detail)
+            return None
+        if w.value is None:
+            return None
+        value = w.value
+        unit_text = w.unit or r.unit
     if unit_text:
         try:
             src = units.parse(unit_text)

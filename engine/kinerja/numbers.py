@@ -54,9 +54,13 @@ def parse_written(text: object, convention: str = "id") -> Written:
     if isinstance(text, bool):
         raise NumberFormatError(str(text), "a true/false value is not a number")
     if isinstance(text, int | float):
-        if not math.isfinite(text):
+        try:
+            value = float(text)
+        except OverflowError:  # an integer beyond any float (JSON allows one)
+            raise NumberFormatError(f"{str(text)[:20]}…", "not a finite number") from None
+        if not math.isfinite(value):
             raise NumberFormatError(str(text), "not a finite number")
-        return Written(float(text), None, str(text))
+        return Written(value, None, str(text))
     if text is None:
         return Written(None, None, "")
     raw = str(text)
