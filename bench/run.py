@@ -375,8 +375,7 @@ def main() -> None:
     per_request = (time.perf_counter() - t0) / (len(some) * len(PERIODS))
     n_values = statistics.mean(len(data[u]) for u in some)
     print(
-        f"  one request (read + check + bind {n_values:.0f} values, then score one period): "
-        f"{per_request * 1000:.2f} ms"
+        f"  one request (read + check + bind {n_values:.0f} values, then score one period): {per_request * 1000:.2f} ms"
     )
     print(
         f"naive baseline: {n_naive / t_naive:14,.0f} node-scores/s   (the same scoring, simpleeval re-parsing every "
