@@ -286,7 +286,8 @@ def bind(plan: Plan, data: Realisasi) -> tuple[dict[tuple[str, str], Value], lis
     units = plan.units
     targets, computed, monthly = _keys(plan)
     periods = plan.periods
-    groups: dict[tuple[str, str], list[tuple[Row, float]]] = {}
+    chosen: dict[tuple[str, str], tuple[Row, float]] = {}  # the first row per (id, period), in file order
+    repeated: dict[tuple[str, str], list[tuple[Row, float]]] = {}  # every row of a key given more than once
     for r in data.rows:
         if r.id not in targets:
             problems.append(
@@ -334,12 +335,14 @@ def bind(plan: Plan, data: Realisasi) -> tuple[dict[tuple[str, str], Value], lis
         value = _value(r, unit, units, problems)
         if value is None:
             continue
-        groups.setdefault((r.id, r.period), []).append((r, value))
-    chosen: dict[tuple[str, str], tuple[Row, float]] = {}
-    for key, items in groups.items():
-        if len(items) == 1:
-            chosen[key] = items[0]
-            continue
+        key = (r.id, r.period)
+        first = chosen.get(key)
+        if first is None:
+            chosen[key] = (r, value)
+        else:
+            repeated.setdefault(key, [first]).append((r, value))
+    for key in [k for k in chosen if k in repeated] if repeated else ():
+        items = repeated[key]
         # several rows for one id and period: the one recorded last wins, when it is alone in being last
         if all(r.recorded for r, _ in items):
             latest = max(str(r.recorded) for r, _ in items)
@@ -370,6 +373,7 @@ def bind(plan: Plan, data: Realisasi) -> tuple[dict[tuple[str, str], Value], lis
             clash = [r for r, _ in winners]
         else:
             clash = [r for r, _ in items]
+        del chosen[key]  # no row wins: the key has no value, and each clashing row is reported
         rows_text = [str(o.row) for o in clash]
         for r in clash:
             others_list = [t for t in rows_text if t != str(r.row)]
