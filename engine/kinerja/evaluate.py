@@ -244,15 +244,7 @@ def score_plan(
                 den = sum(w for w, _ in used)
                 if den == 0:
                     raise _Unusual
-                if d:  # geometric
-                    if any(v < 0 for _, v in used):
-                        raise ValueError("geometric mean of a negative value")
-                    if any(v == 0 for _, v in used):
-                        actual = 0.0
-                    else:
-                        actual = math.exp(sum(w * math.log(v) for w, v in used) / den)
-                else:
-                    actual = sum(w * v for w, v in used) / den
+                actual = _weighted_mean(used, den, d)
             if scorer is None:
                 results[nid] = NodeResult(nid, None, actual, None, None, None, "no_target", why, unit, lazy)
                 continue
@@ -626,17 +618,20 @@ def _index(node: Node, results: Mapping[str, NodeResult], trace: list[dict[str, 
         if trace is not None:
             trace.append(step)
         raise _NotScored("no_data", "no-components")
-    if node.index_method == "geometrik":
-        if any(v < 0 for _, v in used):
-            raise ValueError("geometric mean of a negative value")
-        if any(v == 0 for _, v in used):
-            actual = 0.0
-        else:
-            actual = math.exp(sum(w * math.log(v) for w, v in used) / den)
-    else:
-        actual = sum(w * v for w, v in used) / den
+    actual = _weighted_mean(used, den, node.index_method == "geometrik")
     step["weights_used"] = den
     step["value"] = actual
     if trace is not None:
         trace.append(step)
     return actual
+
+
+def _weighted_mean(used: list[tuple[float, float]], den: float, geometric: bool) -> float:
+    """The index over (weight, value) pairs already in id order, `den` their weight sum (both paths use it)."""
+    if geometric:
+        if any(v < 0 for _, v in used):
+            raise ValueError("geometric mean of a negative value")
+        if any(v == 0 for _, v in used):
+            return 0.0
+        return math.exp(sum(w * math.log(v) for w, v in used) / den)
+    return sum(w * v for w, v in used) / den
