@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import kinerja
@@ -109,3 +111,101 @@ def test_fast_scorer_equals_the_traced_rules(target, actual, polarity, method, m
             profile.scorer(polarity, method, max_target, "id")(target, actual)
         return
     assert profile.scorer(polarity, method, max_target, "id")(target, actual) == expected
+
+
+# Every rule the generated scorer writes out, against the step-by-step methods: rounding mode and places,
+# rounding the realisasi first, rounding before the bands (or not), cap and floor, no bands at all,
+# predicates of capaian or of nilai, and the IKPA profiles' own bands and categories.
+ROOT = Path(__file__).resolve().parents[1]
+PROFILES = (
+    "permenpanrb-8-2021",
+    str(ROOT / "rules/standar/ikpa-2024/profil/ikpa-2024.toml"),
+    str(ROOT / "rules/standar/ikpa-2022/profil/ikpa-2022.toml"),
+)
+
+
+@st.composite
+def profile_variant(draw: st.DrawFn) -> kinerja.Profile:
+    from kinerja.profile import compile_profile
+
+    spec = kinerja.load_profile(draw(st.sampled_from(PROFILES))).spec
+    rounding = spec.rounding.model_copy(
+        update={
+            "mode": draw(st.sampled_from(["setengah_ke_atas", "potong"])),
+            "decimals": draw(st.integers(0, 3)),
+            "actual_first": draw(st.booleans()),
+            "before_bands": draw(st.sampled_from([None, 0, 1])),
+        }
+    )
+    achievement = spec.achievement.model_copy(
+        update={"cap": draw(st.sampled_from([None, 120.0, 150.0])), "floor": draw(st.sampled_from([None, 0.0, -10.0]))}
+    )
+    score = spec.score if draw(st.booleans()) else spec.score.model_copy(update={"bands": []})
+    grades = spec.grades.model_copy(update={"of": draw(st.sampled_from(["nilai", "capaian"]))})
+    update = {"rounding": rounding, "achievement": achievement, "score": score, "grades": grades}
+    variant = spec.model_copy(update=update)
+    profile, problems = compile_profile(variant)
+    assert not problems
+    return profile
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    profile=profile_variant(),
+    target=st.one_of(TARGETS, st.sampled_from([100.0, 50.0, 200.0])),
+    # thousandths against round targets: capaian lands on the halfway points where rounding rules differ
+    actual=st.one_of(
+        st.floats(0, 2000, allow_nan=False),
+        st.floats(-50, 0, allow_nan=False),
+        st.integers(0, 300_000).map(lambda k: k / 1000),
+    ),
+    polarity=st.sampled_from(["positive", "negative"]),
+    method=st.sampled_from([None, "inverse"]),
+    max_target=st.booleans(),
+    lang=st.sampled_from(["id", "en"]),
+)
+def test_generated_scorer_equals_the_rules_under_every_profile_option(
+    profile: kinerja.Profile,
+    target: float | tuple[float, float],
+    actual: float,
+    polarity: str,
+    method: str | None,
+    max_target: bool,
+    lang: str,
+) -> None:
+    from kinerja.profile import ScoringError
+
+    scorer = profile.scorer(polarity, method, max_target, lang)
+    try:
+        c = profile.achievement(target, actual, polarity, method)
+        s = profile.score(c, max_target)
+        expected = (c, s, profile.grade(s if profile.spec.grades.of == "nilai" and s is not None else c, lang))
+    except ScoringError as e:
+        with pytest.raises(ScoringError) as got:
+            scorer(target, actual)
+        assert str(got.value) == str(e)
+        return
+    assert scorer(target, actual) == expected
+
+
+def test_written_out_rounding_is_round_half_up_to_the_bit() -> None:
+    """With capaian = R, the scorer's capaian is exactly `round_half_up(R, places)` (and `truncate` when the
+    profile says so) over a dense grid of ten-thousandths, halfway points and near misses included."""
+    from kinerja.profile import compile_profile
+
+    spec = kinerja.load_profile().spec
+    for places in range(4):
+        for mode, reference in (("setengah_ke_atas", round_half_up), ("potong", truncate)):
+            variant = spec.model_copy(
+                update={
+                    "achievement": spec.achievement.model_copy(update={"positive": "R", "cap": None, "floor": None}),
+                    "rounding": spec.rounding.model_copy(update={"mode": mode, "decimals": places}),
+                    "score": spec.score.model_copy(update={"bands": []}),
+                }
+            )
+            profile, problems = compile_profile(variant)
+            assert not problems
+            scorer = profile.scorer("positive", None, False, "id")
+            for k in range(-20_000, 2_000_000, 7):
+                x = k / 10_000
+                assert scorer(1.0, x)[0] == reference(x, places), (mode, places, x)
