@@ -529,7 +529,7 @@ def test_json_non_finite_and_boolean_values_are_refused(plan: kinerja.Plan, tmp_
         '[{"id": "iku_giat", "periode": "TW1", "realisasi": NaN},'
         ' {"id": "iku_giat", "periode": "TW2", "realisasi": Infinity},'
         ' {"id": "iku_giat", "periode": "TW3", "realisasi": true},'
-        ' {"id": "iku_giat", "periode": "TW4", "realisasi": 1' + "0" * 400 + '},'
+        ' {"id": "iku_giat", "periode": "TW4", "realisasi": 1' + "0" * 400 + "},"
         ' {"id": "iku_persen", "periode": "TW1", "realisasi": 50}]',
         encoding="utf-8",
     )

@@ -188,30 +188,32 @@ def score_plan(
         # the common cases, with every rule resolved once per plan and period (see `_step`); what the fast
         # path cannot say for sure (a formula or scoring error, missing inputs of a formula or an index with a
         # target) goes to the general path, which gives the same numbers plus the status and its reason
-        _, _, target, scorer, unit, why, refs, a, b, c, d = step
+        _, _, target, scorer, unit, why, refs, how = step  # `how`: what the node's kind needs (see `_step`)
         lazy = partial(source, deps={r: results[r] for r in refs}) if refs else source
         try:
             if code == _DIRECT:
+                keys, required, aggregate = how
                 xs = []
                 missing = None
-                for k in a:  # a: keys; b: the keys that must be present; c: the aggregation
+                for k in keys:
                     v = get(k)
                     if v is not None:
                         xs.append(v.value)
-                    elif k in b:
+                    elif k in required:
                         if missing is None:
                             missing = []
                         missing.append(k[1])
                 if missing or not xs:
                     if scorer is None:
                         raise _Unusual
-                    no_data = _reason(lang, "no-data", periods=", ".join(missing or [k[1] for k in a]))
+                    no_data = _reason(lang, "no-data", periods=", ".join(missing or [k[1] for k in keys]))
                     results[nid] = NodeResult(nid, target, None, None, None, None, "no_data", no_data, unit, lazy)
                     continue
-                actual = c(xs)
+                actual = aggregate(xs)
             elif code == _FORMULA:
+                inputs, function = how
                 args = []
-                for keys, required, fixed, aggregate in a:  # a: inputs; b: the formula as a function
+                for keys, required, fixed, aggregate in inputs:
                     xs = []
                     present = False
                     for k in keys:
@@ -234,17 +236,18 @@ def score_plan(
                     if dep is None:
                         raise _Unusual
                     args.append(dep)
-                actual = b(*args)
-            else:  # _INDEX; a: (id, weight) in id order, as `_index` sums them; b: what is averaged; c: cap
+                actual = function(*args)
+            else:  # _INDEX
+                components, of, cap, geometric = how  # components: (id, weight) in id order, as `_index` sums
                 used: list[tuple[float, float]] = []
-                for r, w in a:
-                    v = getattr(results[r], b)
+                for r, w in components:
+                    v = getattr(results[r], of)
                     if v is not None:
-                        used.append((w, min(v, 100.0) if c else v))
+                        used.append((w, min(v, 100.0) if cap else v))
                 den = sum(w for w, _ in used)
                 if den == 0:
                     raise _Unusual
-                actual = _weighted_mean(used, den, d)
+                actual = _weighted_mean(used, den, geometric)
             if scorer is None:
                 results[nid] = NodeResult(nid, None, actual, None, None, None, "no_target", why, unit, lazy)
                 continue
@@ -299,6 +302,11 @@ def _program(plan: Plan, period: Period, lang: str) -> list[tuple[Any, ...]]:
 
 
 def _step(node: Node, period: Period, lang: str) -> tuple[Any, ...]:
+    """One node's step: `(_GROUP, id, result)`, `(_GENERAL, id)`, or `(kind, id, target, scorer, unit,
+    no-target reason, refs, how)` where `how` is, for `_DIRECT`, (keys, required keys, aggregation); for
+    `_FORMULA`, (inputs as (keys, required keys, fixed value, aggregation), function of inputs then refs);
+    for `_INDEX`, ((id, weight) in id order, attribute averaged, cap, geometric). `scorer` is None when the
+    period has no target."""
     nid = node.id
     if node.mode == "group":
         reason = _reason(lang, "group")
@@ -320,7 +328,7 @@ def _step(node: Node, period: Period, lang: str) -> tuple[Any, ...]:
         keys = tuple((nid, p) for p in period.members)
         needed = frozenset((nid, p) for p in required)
         aggregate = AGGREGATIONS[node.aggregation][1]
-        return (_DIRECT, nid, target, scorer, node.unit, why, (), keys, needed, aggregate, None)
+        return (_DIRECT, nid, target, scorer, node.unit, why, (), (keys, needed, aggregate))
     if node.mode == "formula" and node.formula is not None:
         if node.per_period and period.kind != "single":
             return general
@@ -340,12 +348,12 @@ def _step(node: Node, period: Period, lang: str) -> tuple[Any, ...]:
             fn = node.formula.function((*params, *node.refs))
         except ValueError:
             return general
-        return (_FORMULA, nid, target, scorer, node.unit, why, node.refs, tuple(inputs), fn, None, None)
+        return (_FORMULA, nid, target, scorer, node.unit, why, node.refs, (tuple(inputs), fn))
     if node.mode == "index":
         comps = tuple(sorted(zip(node.refs, node.weights, strict=True)))
         geometric = node.index_method == "geometrik"
         of = _INDEX_OF[node.index_from]
-        return (_INDEX, nid, target, scorer, node.unit, why, node.refs, comps, of, node.cap_contribution, geometric)
+        return (_INDEX, nid, target, scorer, node.unit, why, node.refs, (comps, of, node.cap_contribution, geometric))
     return general
 
 
