@@ -417,8 +417,7 @@ def _score_node(
     ) -> NodeResult:
         if trace is not None:
             return NodeResult(nid, tgt, act, ach, sc, gr, st, why, node.unit, tuple(trace))
-        if source is None:
-            return NodeResult(nid, tgt, act, ach, sc, gr, st, why, node.unit, None)
+        assert source is not None, "an untraced result needs the source that rebuilds its trace"
         lazy = partial(source, deps={r: results[r] for r in node.refs}) if node.refs else source
         return NodeResult(nid, tgt, act, ach, sc, gr, st, why, node.unit, lazy)
 
