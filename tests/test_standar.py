@@ -1,7 +1,7 @@
 """The standard budget-scoring rule sets (rules/standar/): IKPA PER-5/PB/2024, IKPA PER-5/PB/2022 and Nilai Kinerja
 Anggaran PMK 22/PMK.02/2021.
 
-Every worked example of shared/domain.md §4–5 is reproduced through the rule files themselves (loaded with
+Every worked example of docs/sumber/domain.md §4–5 is reproduced through the rule files themselves (loaded with
 `kinerja.load_plan` on the rule-set folder, scored from mapping data), with the arithmetic in comments. The
 assumption tests read the TOML files independently and check that `plan.check()` lists every `asumsi` declared.
 """
@@ -131,7 +131,7 @@ def test_check_lists_every_declared_assumption(folder: str) -> None:
     assert declared <= listed
 
 
-# Each item tagged B or C in shared/domain.md §4–5 → the node and assumption key that declare it.
+# Each item tagged B or C in docs/sumber/domain.md §4–5 → the node and assumption key that declare it.
 B_AND_C_ITEMS = {
     "ikpa-2024": [
         ("ikpa24_nilai_akhir", "rumus"),  # Nilai Akhir = Nilai Total / Konversi Bobot × 100 − deduction [B]
