@@ -1,6 +1,7 @@
 """The Polres Banjar 2025 plan (rules/polres-banjar-2025) against the signed document itself.
 
-The test parses the text extracted from the signed Renaksi (docs/polres-banjar-2025/renaksi-polres-banjar-2025.txt, copied from the client's seed,
+The test parses the text extracted from the signed Renaksi
+(docs/polres-banjar-2025/renaksi-polres-banjar-2025.txt, copied from the client's seed,
 one table cell per line, 11-column header repeated on every page) and proves that every goal, indicator,
 sub-indicator, action step and sub-step of the document is in the plan, in document order, with its
 number, name, target, quarterly targets, responsible officer, remarks and page. The rule files are read
