@@ -772,3 +772,20 @@ def test_profile_change_is_reported_once_at_plan_level(tmp_path: Path) -> None:
     d = diff_plans(kinerja.load_plan(a), kinerja.load_plan(b), "id")
     assert [(c.field, c.before, c.after) for c in d.plan_changes] == [("profil.pembulatan.desimal", "2", "3")]
     assert d.nodes == []
+
+
+def test_text_only_change_is_no_difference_but_said(tmp_path: Path) -> None:
+    """Changing only text no computation reads (a source, an assumption) is no difference for
+    `--exit-code`, and the output says the files differ, so an auditor comparing fingerprints is not misled."""
+
+    def text(files: Files) -> None:
+        node(files, "iku_langsung")["keterangan"] = "catatan lain"
+        node(files, "iku_rasio")["masukan"]["puas"]["sumber"] = "survei 2025"
+
+    a, b = _pair(tmp_path, _nothing, text)
+    r = _diff(a, b)
+    assert r.exit_code == 0, r.output
+    assert "tidak ada perbedaan\nsidik aturan berbeda (" in r.output
+    assert "hanya teks yang tidak dibaca perhitungan" in r.output
+    r = CliRunner().invoke(app, ["diff", str(a), str(a), "--exit-code", "--lang", "en"])
+    assert r.output.rstrip().endswith("no differences")

@@ -44,6 +44,7 @@ class PlanDiff:
     b: str
     plan_changes: list[Change] = field(default_factory=list)
     nodes: list[NodeDiff] = field(default_factory=list)
+    hashes: tuple[str, str] = ("", "")  # the plans' content hashes (over every rule file's bytes)
 
     def counts(self) -> dict[str, int]:
         """How many nodes were added, removed and changed."""
@@ -53,6 +54,13 @@ class PlanDiff:
     def empty(self) -> bool:
         """True when the plans are the same in every compared respect."""
         return not self.nodes and not self.plan_changes
+
+    def text_only(self, lang: str) -> str | None:
+        """When no setting differs but the rule files do: a line that says so (None otherwise)."""
+        a, b = self.hashes
+        if not self.empty or a == b:
+            return None
+        return t("text_only", lang, a=a[:12], b=b[:12])
 
 
 _MISSING = object()
@@ -138,7 +146,7 @@ def node_changes(a: Any, b: Any, plan_a: Any, plan_b: Any, lang: str) -> list[Ch
 
 def diff_plans(a: Any, b: Any, lang: str = "id", a_name: str = "A", b_name: str = "B") -> PlanDiff:
     """Compare plan `a` (before) with plan `b` (after): the plan's settings, then node by node."""
-    d = PlanDiff(a_name, b_name)
+    d = PlanDiff(a_name, b_name, hashes=(str(a.content_hash), str(b.content_hash)))
     d.plan_changes = _changes(describe_plan(a), describe_plan(b), lang)
     ids_a = {n.id: n for n in a.nodes}
     ids_b = {n.id: n for n in b.nodes}
@@ -173,6 +181,9 @@ def render_diff_text(d: PlanDiff, lang: str = "id") -> str:
         for c in n.changes:
             lines.append(f"    {c.field}: {c.before} → {c.after}")
     lines.append(t("diff_counts", lang, **d.counts()) if not d.empty else t("no_diff", lang))
+    note = d.text_only(lang)
+    if note:
+        lines.append(note)
     return "\n".join(lines) + "\n"
 
 
@@ -183,6 +194,9 @@ def render_diff_md(d: PlanDiff, lang: str = "id") -> str:
         return str(s).replace("|", "\\|")
 
     lines = [f"# {t('diff_title', lang)}: `{d.a}` → `{d.b}`", "", t("diff_counts", lang, **d.counts()), ""]
+    note = d.text_only(lang)
+    if note:
+        lines += [note, ""]
     lines.append(f"| | id | {t('name', lang)} | {t('field', lang)} | {t('before', lang)} | {t('after', lang)} |")
     lines.append("|---|---|---|---|---|---|")
     for c in d.plan_changes:
@@ -204,6 +218,7 @@ def render_diff_json(d: PlanDiff, lang: str = "id") -> str:
         "a": d.a,
         "b": d.b,
         "counts": d.counts(),
+        "content_hash": {"a": d.hashes[0], "b": d.hashes[1]},
         "plan_changes": [asdict(c) for c in d.plan_changes],
         "nodes": [asdict(n) for n in d.nodes],
     }
