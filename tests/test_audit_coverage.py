@@ -789,3 +789,69 @@ def test_text_only_change_is_no_difference_but_said(tmp_path: Path) -> None:
     assert "hanya teks yang tidak dibaca perhitungan" in r.output
     r = CliRunner().invoke(app, ["diff", str(a), str(a), "--exit-code", "--lang", "en"])
     assert r.output.rstrip().endswith("no differences")
+
+
+# ------------------------------------------------------------------------------------------- compiled nodes
+
+# every attribute of a compiled `Node` (what the evaluator reads) → the description key that shows it
+NODE_DESCRIBED: dict[str, str] = {
+    "id": "nama",  # nodes are matched by id; a new id is an added node
+    "level": "tingkat",
+    "name": "nama",
+    "kind": "jenis",
+    "number": "nomor",
+    "unit": "satuan",
+    "unit_obj": "satuan",  # parsed from the same text; its definitions are the plan's rencana.satuan
+    "target": "target",
+    "target_text": "target",
+    "period_targets": "target_tw.TW1",
+    "period_targets_text": "target_tw.TW1",
+    "semantics": "sifat_periode",
+    "aggregation": "agregasi",
+    "polarity": "polaritas",
+    "owner": "penanggung_jawab",
+    "parent": "induk",
+    "formula": "rumus",
+    "formula_text": "rumus",
+    "inputs": "masukan.",
+    "refs": "rumus",
+    "weights": "rumus",
+    "weight": "bobot",
+    "index_from": "indeks.dari",
+    "index_method": "indeks.metode",
+    "per_period": "hitung_per_periode",
+    "cap_contribution": "indeks.batas_kontribusi",
+    "max_target": "target_maksimal",
+    "profile": "penilaian.pembulatan.mode",
+    "method": "penilaian.rumus_capaian",
+    "tables": "tabel.",
+    "included_from": "sertakan",
+}
+NODE_NOT_DESCRIBED: dict[str, str] = {
+    "mode": "follows from jenis (and from whether a goal has a target)",
+    "remarks": "text for readers",
+    "source": "text for readers",
+    "assumptions": "text for readers",
+    "children": "the children's own `induk`",
+    "depth": "position in the document",
+    "file": "which file the node is written in",
+    "path": "key path in the file, for messages",
+    "target_units": "units written beside targets that did not fit: a lint warning; the target read is described",
+}
+
+
+def test_every_node_attribute_is_described(base: tuple[Path, kinerja.Plan]) -> None:
+    import dataclasses
+
+    from kinerja.compiler import Node
+    from kinerja.semantics import describe
+
+    names = {f.name for f in dataclasses.fields(Node)}
+    assert names == set(NODE_DESCRIBED) | set(NODE_NOT_DESCRIBED), (
+        "a Node attribute is neither described (semantics.describe) nor justified here: "
+        f"{sorted(names ^ (set(NODE_DESCRIBED) | set(NODE_NOT_DESCRIBED)))}"
+    )
+    _, plan = base
+    keys = {k for n in plan.nodes for k in describe(n, plan)}
+    for attr, key in NODE_DESCRIBED.items():
+        assert any(k == key or (key.endswith(".") and k.startswith(key)) for k in keys), (attr, key)

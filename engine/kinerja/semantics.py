@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import re
+import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -69,8 +70,28 @@ def _bounds(b: Any, var: str) -> tuple[tuple[float | None, ...], str]:
 # ------------------------------------------------------------------------------------------- profile
 
 
+# id(profile) -> (a weak reference that proves the id still names that profile, its description)
+_DESCRIBED: dict[int, tuple[weakref.ref[Profile], dict[str, Any]]] = {}
+
+
 def describe_profile(profile: Profile) -> dict[str, Any]:
-    """Every setting of a scoring profile that can move a number, keyed as in the profile file."""
+    """Every setting of a scoring profile that can move a number, keyed as in the profile file.
+
+    Built once per compiled profile (nodes with the same `penilaian` share one); a fresh dict is returned.
+    """
+    key = id(profile)
+    cached = _DESCRIBED.get(key)
+    if cached is None or cached[0]() is not profile:
+
+        def forget(_: object) -> None:
+            _DESCRIBED.pop(key, None)
+
+        cached = (weakref.ref(profile, forget), _describe(profile))
+        _DESCRIBED[key] = cached
+    return dict(cached[1])
+
+
+def _describe(profile: Profile) -> dict[str, Any]:
     spec = profile.spec
     a, r = spec.achievement, spec.rounding
     d: dict[str, Any] = {
