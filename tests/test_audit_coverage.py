@@ -855,3 +855,19 @@ def test_every_node_attribute_is_described(base: tuple[Path, kinerja.Plan]) -> N
     keys = {k for n in plan.nodes for k in describe(n, plan)}
     for attr, key in NODE_DESCRIBED.items():
         assert any(k == key or (key.endswith(".") and k.startswith(key)) for k in keys), (attr, key)
+
+
+def test_bounds_and_table_values_are_shown_exactly(tmp_path: Path) -> None:
+    """A table step or band bound in rupiah is shown in full (a 6-digit `:g` once printed 1.23457e+09 for two
+    different thresholds, so the diff line read 'x → x')."""
+
+    def big(files: Files) -> None:
+        node(files, "iku_rumus")["tabel"]["skor"][0]["minimal"] = 1234567891
+
+    def bigger(files: Files) -> None:
+        node(files, "iku_rumus")["tabel"]["skor"][0]["minimal"] = 1234567892
+
+    a, b = _pair(tmp_path, big, bigger)
+    r = _diff(a, b)
+    assert r.exit_code == 1, r.output
+    assert "tabel.skor[0]: x ≥ 1234567891, x ≤ 1000 → 100 → x ≥ 1234567892, x ≤ 1000 → 100" in r.output

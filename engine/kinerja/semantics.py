@@ -53,14 +53,19 @@ def formula_setting(text: str | None, tree: ast.AST | None = None) -> Written:
 
 
 def _number_text(x: float | None) -> str:
-    return "-" if x is None else f"{x:g}"
+    """A number exactly, language-neutral: 1200000 (never 1.2e+06), 0.1, -inf; "-" for None."""
+    if x is None:
+        return "-"
+    if isinstance(x, float) and x.is_integer() and abs(x) < 1e16:
+        return str(int(x))
+    return repr(x) if isinstance(x, float) else str(x)
 
 
 def _bounds(b: Any, var: str) -> tuple[tuple[float | None, ...], str]:
     """The bounds a band or table step writes, as a comparable tuple and language-neutral text."""
     value = (b.above, b.at_least, b.below, b.at_most, b.equals)
     parts = [
-        f"{var} {op} {x:g}"
+        f"{var} {op} {_number_text(x)}"
         for op, x in zip((">", "≥", "<", "≤", "="), value, strict=True)
         if x is not None  # a bound not written always holds
     ]
@@ -207,7 +212,7 @@ def describe(node: Node, plan: Plan | None = None) -> dict[str, Any]:
         for name in _table_names(node):
             for i, step in enumerate(node.tables[name].steps):
                 value, text = _bounds(step, "x")
-                d[f"tabel.{name}[{i}]"] = Written((value, step.value), f"{text} → {step.value:g}")
+                d[f"tabel.{name}[{i}]"] = Written((value, step.value), f"{text} → {_number_text(step.value)}")
     elif node.mode == "index":
         # the components and their weights, as the index formula shows them (compared by number, not by text)
         key = (node.refs, node.weights, node.index_from, node.index_method)
@@ -224,7 +229,7 @@ def describe(node: Node, plan: Plan | None = None) -> dict[str, Any]:
 
 def _target_text(target: Any) -> str:
     if isinstance(target, tuple):
-        return f"{target[0]:g} – {target[1]:g}"
+        return f"{_number_text(target[0])} – {_number_text(target[1])}"
     return _number_text(target)
 
 
