@@ -197,8 +197,8 @@ def entry(plan: Any, node: Any, lang: str) -> Entry:
             was = f" ({t('profile', lang).lower()}: {shown(default, key, lang)})"
             facts.append((_label(key, lang), shown(value, key, lang) + was))
             continue
-        if isinstance(value, bool) and not value:
-            continue  # a switch not turned on
+        if key == "target_maksimal" and not value:
+            continue  # off on almost every node: printed where it is on (index and formula switches always)
         facts.append((_label(key, lang), shown(value, key, lang)))
     if node.formula_text:
         e.formula_text = math_text(node.formula_text, lang)
