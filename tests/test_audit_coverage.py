@@ -764,6 +764,17 @@ def test_contribution_cap_is_reported(tmp_path: Path) -> None:
     assert r.exit_code == 1, r.output
     assert "indeks.batas_kontribusi: tidak → ya" in r.output
     assert "| Batas kontribusi | ya |" in render_catalogue_md(kinerja.load_plan(b), "id")
+    # in English, and with the language-independent key for embedding systems
+    r = CliRunner().invoke(app, ["diff", str(a), str(b), "--lang", "en", "-f", "json"])
+    doc = json.loads(r.output)
+    [change] = doc["nodes"][0]["changes"]
+    assert change == {
+        "field": "index.contribution cap",
+        "before": "no",
+        "after": "yes",
+        "key": "indeks.batas_kontribusi",
+    }
+    assert "| Contribution cap | yes |" in render_catalogue_md(kinerja.load_plan(b), "en")
 
 
 def test_input_aggregation_is_reported(tmp_path: Path) -> None:

@@ -18,11 +18,13 @@ from .labels import t
 
 @dataclass(frozen=True)
 class Change:
-    """One field of one node that differs; `before`/`after` are display text."""
+    """One setting of one node (or of the plan) that differs; `field` is its label in the report language,
+    `before`/`after` display text, `key` the setting's language-independent key (`semantics.describe`)."""
 
     field: str
     before: str
     after: str
+    key: str = ""
 
 
 @dataclass
@@ -121,7 +123,7 @@ def _changes(da: dict[str, Any], db: dict[str, Any], lang: str, explained: Any =
         va, vb = da.get(key, _MISSING), db.get(key, _MISSING)
         if va == vb or (explained is not None and explained(key, va, vb)):
             continue
-        out.append(Change(setting_label(key, lang), shown(va, key, lang), shown(vb, key, lang)))
+        out.append(Change(setting_label(key, lang), shown(va, key, lang), shown(vb, key, lang), key))
     return out
 
 
