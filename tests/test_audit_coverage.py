@@ -432,10 +432,8 @@ def _monthly(files: Files) -> None:
 
 
 def _other_profile_file(files: Files) -> None:
-    files["p/profil/uji2.toml"] = files.pop("p/profil/uji.toml")
+    files["p/profil/uji2.toml"] = files.pop("p/profil/uji.toml")  # the same profile under another name
     plan_meta(files)["profil"] = "uji2"
-    files["p/profil/uji.toml"] = {}  # keep the key order of `base_files` irrelevant: removed below
-    del files["p/profil/uji.toml"]
 
 
 def _other_units(files: Files) -> None:
