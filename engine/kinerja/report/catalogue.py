@@ -8,6 +8,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..compiler import KINDS
+from ..periods import SEMANTICS as PERIOD_AGGREGATION
+from ..profile import POLARITIES
+from ..semantics import (
+    PROFILE_PREFIX,
+    Written,
+    describe,
+    describe_plan,
+    describe_profile,
+    label,
+    overrides,
+    scoring_settings,
+)
+from .diff import setting_label, shown
 from .fmt import input_fields, math_html, math_text, number, sources
 from .labels import level_label, t
 
@@ -44,9 +58,11 @@ class Entry:
     formula_html: str = ""
     period_targets: list[tuple[str, str]] = field(default_factory=list)
     inputs: list[dict[str, str]] = field(default_factory=list)
+    tables: list[tuple[str, list[str]]] = field(default_factory=list)
     sources: list[tuple[str, str]] = field(default_factory=list)
     assumptions: list[tuple[str, str, str]] = field(default_factory=list)
     steps: list[Any] = field(default_factory=list)
+    step_settings: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 def semantics_text(sem: str | None, lang: str) -> str:
@@ -70,31 +86,120 @@ def _assumptions(node: Any) -> list[tuple[str, str, str]]:
     return out
 
 
+# labels of settings the catalogue names in words (others: semantics.label, the rule key itself)
+_WORDS: dict[str, tuple[str, str]] = {
+    "agregasi": ("Agregasi", "Aggregation"),
+    "penilaian.rumus_capaian": ("Rumus capaian", "Achievement formula"),
+    "target_maksimal": ("Target maksimal", "Maximum target"),
+    "hitung_per_periode": ("Dihitung per periode", "Computed per period"),
+    "sertakan": ("Dari aturan", "Included from"),
+    "indeks.dari": ("Indeks dari", "Index of"),
+    "indeks.metode": ("Metode indeks", "Index method"),
+    "indeks.batas_kontribusi": ("Batas kontribusi", "Contribution cap"),
+    "capaian.metode_negatif": ("metode negatif", "negative method"),
+    "capaian.rentang": ("target rentang", "range target"),
+    "capaian.batas_atas": ("batas atas", "cap"),
+    "capaian.batas_bawah": ("batas bawah", "floor"),
+    "pembulatan.mode": ("pembulatan", "rounding"),
+    "pembulatan.desimal": ("desimal", "decimals"),
+    "pembulatan.realisasi_dulu": ("realisasi dibulatkan dulu", "actual rounded first"),
+    "pembulatan.sebelum_pita": ("pembulatan sebelum pita (desimal)", "rounding before bands (decimals)"),
+    "nilai.nilai_target_maksimal": ("target maksimal", "maximum target"),
+    "predikat.dari": ("predikat dari", "grade of"),
+    "rencana.unit_kerja": ("Unit kerja", "Organisation unit"),
+    "rencana.unit_induk": ("Unit induk", "Parent unit"),
+    "rencana.periode": ("Periode", "Periods"),
+    "rencana.bahasa": ("Bahasa", "Language"),
+    "rencana.versi": ("Versi", "Version"),
+    "rencana.hasil": ("Hasil bila disertakan", "Result when included"),
+    "rencana.satuan": ("Definisi satuan", "Unit definitions"),
+    "rencana.pengesahan.tempat": ("Pengesahan — tempat", "Signed at"),
+    "rencana.pengesahan.tanggal": ("Pengesahan — tanggal", "Signed on"),
+    "rencana.pengesahan.penandatangan": ("Pengesahan — penandatangan", "Signed by"),
+    "rencana.pengesahan.jabatan": ("Pengesahan — jabatan", "Signer's title"),
+    "rencana.pengesahan.nama": ("Pengesahan — nama", "Signer's name"),
+    "rencana.pengesahan.paraf": ("Pengesahan — paraf", "Initials"),
+    "rencana.sertakan": ("Aturan yang disertakan", "Included rules"),
+    "profil.id": ("Profil penilaian — id", "Scoring profile id"),
+    "profil.nama": ("Profil penilaian — nama", "Scoring profile name"),
+    # headings of the catalogue's own sections
+    "_tabel": ("Tabel", "Lookup tables"),
+    "_pengaturan_langkah": ("Pengaturan langkah aksi", "Action step settings"),
+    "_periode_data": ("Periode data", "Data period"),
+}
+
+
+def _label(key: str, lang: str) -> str:
+    pair = _WORDS.get(key.split("[")[0])
+    if pair is not None:
+        return pair[1] if lang == "en" else pair[0]
+    return setting_label(key, lang)
+
+
+# keys an entry shows in its own sections (targets table, formula, inputs, tables) or in the heading
+_SECTIONS = ("target_tw.", "masukan.", "tabel.")
+_SHOWN_ELSEWHERE = {"nama", "nomor", "tingkat", "induk", "rumus"}
+
+
+def _step_defaults(node: Any) -> dict[str, Any]:
+    """What a plain action step of its kind would have: the catalogue's step table lists what differs."""
+    kdef = KINDS.get(node.kind or "")
+    polarity = POLARITIES.get(kdef.polarity if kdef else "positif")
+    return {
+        "jenis": "jumlah",
+        "agregasi": PERIOD_AGGREGATION.get(node.semantics),
+        "polaritas": polarity,
+        "bobot": None,
+        "target_maksimal": False,
+        "penanggung_jawab": None,
+        "hitung_per_periode": False,
+    }
+
+
 def entry(plan: Any, node: Any, lang: str) -> Entry:
-    """The catalogue entry of one node."""
+    """The catalogue entry of one node: every described setting (semantics.describe) of the node."""
     e = Entry(node, f"{node.number or ''} {node.name}".strip())
+    d = describe(node, plan)
+    scoring = overrides(node, plan, d)
     facts = e.facts
     facts.append(("id", node.id))
     facts.append((t("level", lang), level_label(node.level, lang)))
-    group = getattr(node, "mode", None) == "group"  # a goal without a target of its own: a heading
+    group = node.mode == "group"  # a goal without a target of its own: a heading
+    done = set(_SHOWN_ELSEWHERE)
     if node.kind:
         facts.append((t("kind", lang), node.kind))
+    done.add("jenis")
     if not group:
         facts.append((t("unit", lang), node.unit or "-"))
         tt = node.target_text or ""
-        shown = number(node.target, lang)
-        tgt = f"{tt} ({shown})" if tt and node.target is not None and shown not in tt else (tt or shown)
+        shown_t = number(node.target, lang)
+        tgt = f"{tt} ({shown_t})" if tt and node.target is not None and shown_t not in tt else (tt or shown_t)
         facts.append((t("target_year", lang), tgt))
         facts.append((t("semantics", lang), semantics_text(node.semantics, lang)))
-        if node.polarity:
-            facts.append((t("polarity", lang), t(node.polarity, lang)))
+        facts.append((t("polarity", lang), t(node.polarity, lang)))
+        done |= {"satuan", "target", "sifat_periode", "polaritas"}
     if node.weight is not None:
         where = f" ({t('parent', lang).lower()}: {node.parent})" if node.parent else ""
         facts.append((t("weight", lang), number(node.weight, lang) + where))
+    done.add("bobot")
     if node.owner:
         facts.append((t("owner", lang), node.owner))
+    done.add("penanggung_jawab")
     if node.remarks:
         facts.append((t("remarks", lang), node.remarks))
+    for key, value in d.items():  # every other setting, in the description's order
+        if key in done or key.startswith(_SECTIONS):
+            continue
+        if key.startswith(PROFILE_PREFIX) and key != "penilaian.rumus_capaian":
+            if key not in scoring:
+                continue  # as the plan's profile, printed once at the top
+            default = scoring_settings(plan.profile, node.polarity, None).get(key)
+            was = f" ({t('profile', lang).lower()}: {shown(default, key, lang)})"
+            facts.append((_label(key, lang), shown(value, key, lang) + was))
+            continue
+        if key == "target_maksimal" and not value:
+            continue  # off on almost every node: printed where it is on (index and formula switches always)
+        facts.append((_label(key, lang), shown(value, key, lang)))
     if node.formula_text:
         e.formula_text = math_text(node.formula_text, lang)
         e.formula_html = math_html(node.formula_text, lang)
@@ -105,19 +210,50 @@ def entry(plan: Any, node: Any, lang: str) -> Entry:
         e.period_targets.append((p, written if written not in (None, "") else number(values.get(p), lang)))
     for name, spec in (node.inputs or {}).items():
         info = input_fields(spec)
+        key = f"masukan.{name}."
         e.inputs.append(
             {
                 "name": name,
                 "id": f"{node.id}.{name}",
                 "unit": info["unit"],
                 "value": number(info["value"], lang) if info["value"] is not None else "",
+                "periods": shown(d[key + "periode"], "", lang) if key + "periode" in d else "",
+                "aggregation": shown(d[key + "agregasi"], "", lang) if key + "agregasi" in d else "",
                 "source": info["source"],
                 "assumption": info["assumption"],
             }
         )
+    tables: dict[str, list[str]] = {}
+    for key, value in d.items():
+        if key.startswith("tabel."):
+            tables.setdefault(key[len("tabel.") :].split("[")[0], []).append(shown(value, key, lang))
+    e.tables = list(tables.items())
     e.sources = sources(node)
     e.assumptions = _assumptions(node)
     return e
+
+
+def step_settings(plan: Any, step: Any, lang: str) -> list[tuple[str, str]]:
+    """The settings of an action step that its row in the step table does not show and that differ from a
+    plain step's: kind, polarity, aggregation, formula, inputs, scoring overrides..."""
+    d = describe(step, plan)
+    scoring = overrides(step, plan, d)
+    defaults = _step_defaults(step)
+    out = []
+    for key, value in d.items():
+        if key in ("nama", "nomor", "tingkat", "induk", "satuan", "sifat_periode") or key.startswith("target_tw."):
+            continue
+        if key.startswith(PROFILE_PREFIX) and key not in scoring:
+            continue
+        if key in defaults and defaults[key] == value:
+            continue
+        if value is None or value == Written(None, ""):
+            continue  # not set (a step without an annual target, an input read from the data)
+        if key == "rumus" and value.formula:
+            out.append((_label(key, lang), math_text(value.text, lang)))
+            continue
+        out.append((_label(key, lang), shown(value, key, lang)))
+    return out
 
 
 def entries(plan: Any, lang: str) -> list[Entry]:
@@ -131,6 +267,9 @@ def entries(plan: Any, lang: str) -> list[Entry]:
                 owner = plan.node(owner).parent
             if owner in by_id:
                 by_id[owner].steps.append(node)
+                extra = step_settings(plan, node, lang)
+                if extra:
+                    by_id[owner].step_settings[node.id] = extra
             continue
         e = entry(plan, node, lang)
         by_id[node.id] = e
@@ -146,40 +285,55 @@ def count_assumptions(plan: Any) -> int:
     return sum(len(_assumptions(n)) for n in plan.nodes)
 
 
+def plan_facts(plan: Any, lang: str) -> list[tuple[str, str]]:
+    """Plan-level settings not in the catalogue's heading: periods, language, units, included rule sets."""
+    out = []
+    for key, value in describe_plan(plan).items():
+        if (key.startswith("profil.") and key not in ("profil.id", "profil.nama")) or key in (
+            "rencana.id",
+            "rencana.nama",
+            "rencana.tahun",
+            "rencana.profil",
+        ):
+            continue
+        if value is None or value == ():
+            continue
+        out.append((_label(key, lang), shown(value, key, lang)))
+    return out
+
+
 def profile_facts(plan: Any, lang: str) -> list[tuple[str, str]]:
-    """The scoring profile as (label, text) lines: capaian formulas, range rule, cap and floor, rounding,
-    nilai bands and the predicate scale. Empty when the plan does not expose its profile."""
+    """The scoring profile as (label, text) lines: every setting of `semantics.describe_profile` — capaian
+    formulas, negative method, range rule, cap and floor, rounding (mode, decimals, actual first, before
+    bands), nilai bands and the predicate scale."""
     prof = getattr(plan, "profile", None)
-    spec = getattr(prof, "spec", None)
-    if spec is None:
+    if prof is None or getattr(prof, "spec", None) is None:
         return []
     en = lang == "en"
-    a, r = spec.achievement, spec.rounding
-    out = [
-        ((t("achievement", lang) + " — " + ("positive" if en else "positif")), math_text(a.positive, lang)),
-        ((t("achievement", lang) + " — " + ("negative" if en else "negatif")), math_text(a.negative, lang)),
-        (
-            (t("achievement", lang) + " — " + ("negative, inverse" if en else "negatif, invers")),
-            math_text(a.negative_inverse, lang),
-        ),
-        (("negative method" if en else "metode negatif"), a.negative_method),
-        (("range target" if en else "target rentang"), a.range_rule),
-        (("cap / floor" if en else "batas atas / bawah"), f"{number(a.cap, lang)} / {number(a.floor, lang)}"),
-        (
-            ("rounding" if en else "pembulatan"),
-            f"{r.mode}, {r.decimals} "
-            + ("decimals" if en else "desimal")
-            + (f"; {'before bands' if en else 'sebelum pita'}: {r.before_bands}" if r.before_bands is not None else ""),
-        ),
-    ]
-    for band in getattr(prof, "bands", ()):
-        desc = band.describe() if hasattr(band, "describe") else ""
-        out.append((f"{t('score', lang)}: {desc}", math_text(band.spec.formula, lang)))
-    if spec.score.max_target_score is not None:
-        out.append((("maximum target" if en else "target maksimal"), number(spec.score.max_target_score, lang)))
-    for step in spec.grades.steps:
-        word = step.grade_en if en and step.grade_en else step.grade
-        out.append((f"{t('grade', lang)}: {word}", f"{spec.grades.of} ≥ {number(step.at_least, lang)}"))
+    d = describe_profile(prof)
+    out = []
+    for key, value in d.items():
+        if key.startswith("capaian.") and key.split(".")[1] in ("positif", "negatif", "negatif_invers"):
+            word = key.split(".")[1]
+            out.append(
+                (
+                    t("achievement", lang) + " — " + (label(word, "en") if en else word.replace("_", ", ")),
+                    shown(value, key, lang),
+                )
+            )
+        elif key.startswith("nilai.pita[") and key.endswith(".batas"):
+            formula = d[key[: -len("batas")] + "rumus"]
+            out.append((f"{t('score', lang)}: {value.text}", shown(formula, "", lang)))
+        elif key.startswith("nilai.pita["):
+            continue  # with its bounds
+        elif key.startswith("predikat.skala[") and key.endswith(".predikat"):
+            word = value.text  # both languages: reports print the one of their language
+            at_least = d[key[: -len("predikat")] + "minimal"]
+            out.append((f"{t('grade', lang)}: {word}", f"{d['predikat.dari']} ≥ {number(at_least, lang)}"))
+        elif key.startswith("predikat.skala["):
+            continue
+        else:
+            out.append((_label(key, lang), shown(value, key, lang)))
     return out
 
 
@@ -194,6 +348,7 @@ def render_catalogue_md(plan: Any, lang: str = "id") -> str:
     lines.append(f"- {t('plan', lang)}: `{plan.id}` · {t('year', lang)} {m.year} · {t('profile', lang)} `{m.profile}`")
     lines.append(f"- {t('content_hash', lang)}: `{plan.content_hash}`")
     lines.append(f"- {t('assumptions', lang)}: {count_assumptions(plan)}")
+    lines += [f"- {_md(k)}: {_md(v)}" for k, v in plan_facts(plan, lang)]
     lines.append("")
     prof = profile_facts(plan, lang)
     if prof:
@@ -219,9 +374,20 @@ def render_catalogue_md(plan: Any, lang: str = "id") -> str:
             lines.append("")
         if e.inputs:
             lines += [f"**{t('inputs', lang)}**", ""]
-            lines.append(f"| id | {t('unit', lang)} | {t('value', lang)} | {t('source', lang)} |")
-            lines.append("|---|---|--:|---|")
-            lines += [f"| `{i['id']}` | {_md(i['unit'])} | {_md(i['value'])} | {_md(i['source'])} |" for i in e.inputs]
+            lines.append(
+                f"| id | {t('unit', lang)} | {t('value', lang)} | {_label('_periode_data', lang)} | "
+                f"{_label('agregasi', lang)} | {t('source', lang)} |"
+            )
+            lines.append("|---|---|--:|---|---|---|")
+            lines += [
+                f"| `{i['id']}` | {_md(i['unit'])} | {_md(i['value'])} | {_md(i['periods'])} | "
+                f"{_md(i['aggregation'])} | {_md(i['source'])} |"
+                for i in e.inputs
+            ]
+            lines.append("")
+        for name, steps in e.tables:
+            lines += [f"**{_label('_tabel', lang)} `{name}`**", ""]
+            lines += [f"- {_md(step)}" for step in steps]
             lines.append("")
         if e.sources:
             lines += [f"**{t('sources', lang)}**: " + "; ".join(_md(f"{k}: {v}" if k else v) for k, v in e.sources), ""]
@@ -251,6 +417,11 @@ def render_catalogue_md(plan: Any, lang: str = "id") -> str:
                     + f" | {_md(s.semantics or '-')} |"
                 )
             lines.append("")
+            if e.step_settings:
+                lines += [f"**{_label('_pengaturan_langkah', lang)}**", ""]
+                for sid, settings in e.step_settings.items():
+                    lines.append(f"- `{sid}`: " + "; ".join(f"{_md(k)}: {_md(v)}" for k, v in settings))
+                lines.append("")
             step_asm = [(s, a) for s in e.steps for a in _assumptions(s)]
             if step_asm:
                 lines += [f"**{t('assumptions', lang)} ({t('langkah_aksi', lang).lower()})**", ""]
@@ -280,6 +451,8 @@ def render_catalogue_html(plan: Any, lang: str = "id") -> str:
         periods=list(plan.periods),
         n_assumptions=count_assumptions(plan),
         profile_facts=profile_facts(plan, lang),
+        plan_facts=plan_facts(plan, lang),
+        label=lambda key: _label(key, lang),
         step_assumptions={e.node.id: [(x.id, *a) for x in e.steps for a in _assumptions(x)] for e in ents},
         number=lambda x: number(x, lang),
     )

@@ -106,6 +106,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "removed": ("dihapus", "removed"),
     "changed": ("diubah", "changed"),
     "no_diff": ("tidak ada perbedaan", "no differences"),
+    "text_only": (
+        "sidik aturan berbeda ({a} → {b}): hanya teks yang tidak dibaca perhitungan (sumber, asumsi, keterangan,"
+        " komentar) yang berubah",
+        "the rule fingerprints differ ({a} → {b}): only text no computation reads (sources, assumptions, remarks,"
+        " comments) changed",
+    ),
     "diff_counts": (
         "{added} ditambah, {removed} dihapus, {changed} diubah",
         "{added} added, {removed} removed, {changed} changed",
