@@ -309,3 +309,74 @@ def test_parts_with_lookup_tables_keep_them() -> None:
     assert f.evaluate({"a": 5, "b": 4}) == (2.0 + 1) / 4 * 100
     assert f.evaluate_reference({"a": 5, "b": 4}) == (2.0 + 1) / 4 * 100
     assert f.evaluate_array({"a": np.array([5.0, 0.0]), "b": np.array([4.0, 4.0])}).tolist() == [75.0, 50.0]
+
+
+# ------------------------------------------------------------------------------------ index display
+
+BUNDLED = [
+    ("rules/polres-banjar-2025", "fixtures/polres-banjar-2025/realisasi-2025.csv", "2025"),
+    ("fixtures/contoh/rencana", "fixtures/contoh/realisasi.csv", "2025"),
+    ("rules/standar/ikpa-2024", "fixtures/standar/ikpa-2024-contoh.csv", "TW4"),
+    ("rules/standar/nka-2021", "fixtures/standar/nka-2021-contoh.csv", "2021"),
+]
+
+
+@pytest.mark.parametrize("plan_dir,data_file,period", BUNDLED, ids=[b[0] for b in BUNDLED])
+def test_an_index_shows_the_formula_it_computes(plan_dir: str, data_file: str, period: str) -> None:
+    """An index is computed by the weighted mean, and its formula is display only; the display is rendered
+    from a tree with the exact weights, so evaluated on the components' values it gives the index value
+    (it was pasted text with weights cut to 6 digits, `14.2857 × capaian(a)`, which no tool could read)."""
+    root = Path(__file__).resolve().parents[1]
+    plan = kinerja.load_plan(root / plan_dir)
+    card = plan.score(kinerja.read_realisasi(root / data_file), period)
+    checked = 0
+    for node in plan.nodes:
+        if node.mode != "index" or card[node.id].actual is None:
+            continue
+        comps = [card[c] for c in node.refs]
+        if any(
+            getattr(c, {"nilai": "score", "realisasi": "actual"}.get(node.index_from, "achievement")) is None
+            for c in comps
+        ):
+            continue  # left out and reweighted: shown in the trace, not in the formula
+        of = {"capaian": "achievement", "nilai": "score", "realisasi": "actual"}[node.index_from]
+        tree = ast.parse(node.formula_text, mode="eval")
+        assert {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} >= set(node.refs)
+        shown = eval(  # noqa: S307 - our own display tree, names bound to plain numbers
+            compile(tree, "<display>", "eval"),
+            {"__builtins__": {}, "min": min, node.index_from: lambda x: x},
+            {c: getattr(card[c], of) for c in node.refs},
+        )
+        assert shown == pytest.approx(card[node.id].actual, rel=1e-12, abs=1e-12), node.id
+        assert ("min(" in node.formula_text) == node.cap_contribution
+        checked += 1
+    assert checked > 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    parts=st.lists(
+        st.tuples(st.integers(1, 100).map(float) | st.just(100 / 7), st.integers(1, 20_000).map(lambda n: n / 100)),
+        min_size=1,
+        max_size=6,
+    ),
+    geometric=st.booleans(),
+    cap=st.booleans(),
+    src=st.sampled_from(("capaian", "nilai", "realisasi")),
+)
+def test_the_index_display_is_the_weighted_mean(
+    parts: list[tuple[float, float]], geometric: bool, cap: bool, src: str
+) -> None:
+    from kinerja.compiler import index_display
+    from kinerja.evaluate import _weighted_mean
+
+    ids = [f"k{i}" for i in range(len(parts))]
+    weights = [w for w, _ in parts]
+    text = index_display(src, "geometrik" if geometric else "rata_tertimbang", ids, weights, cap)
+    shown = eval(  # noqa: S307 - our own display tree, names bound to plain numbers
+        compile(ast.parse(text, mode="eval"), "<display>", "eval"),
+        {"__builtins__": {}, "min": min, src: lambda x: x},
+        {i: v for i, (_, v) in zip(ids, parts, strict=True)},
+    )
+    used = [(w, min(v, 100.0) if cap else v) for w, v in parts]
+    assert shown == pytest.approx(_weighted_mean(used, sum(weights), geometric), rel=1e-9)

@@ -8,6 +8,8 @@ collected; nothing raises for bad input.
 
 from __future__ import annotations
 
+import ast
+import functools
 import graphlib
 import math
 import re
@@ -293,21 +295,39 @@ def _build_index(spec: NodeSpec, ctx: Ctx) -> dict[str, Any]:
     method = spec.index_method or "rata_tertimbang"
     if method not in INDEX_METHODS:
         _unknown_choice(ctx, "metode", method, INDEX_METHODS)
-    total = sum(weights)
-    if method == "geometrik":
-        parts = " × ".join(f"{src}({c.id})^({w:g}/{total:g})" for c, w in zip(comps, weights, strict=True))
-        text = parts
-    else:
-        parts = " + ".join(f"{w:g} × {src}({c.id})" for c, w in zip(comps, weights, strict=True))
-        text = f"({parts}) / {total:g}"
     return {
         "refs": tuple(c.id for c in comps),
         "weights": tuple(weights),
-        "formula_text": text,
+        "formula_text": index_display(src, method, [c.id for c in comps], weights, bool(spec.cap_contribution)),
         "index_from": src,
         "index_method": method,
         "cap_contribution": bool(spec.cap_contribution),
     }
+
+
+def index_display(src: str, method: str, ids: list[str], weights: list[float], cap: bool) -> str:
+    """What an index computes, for display only (`explain`, `catalogue`, `diff`): rendered from a syntax tree,
+    e.g. `(50 * capaian(iku_a) + 50 * min(capaian(iku_b), 100)) / 100`, with the exact weights and the
+    contribution cap. The number itself comes from `evaluate._weighted_mean` (one function for both paths),
+    which also leaves out and reweights components without a value (shown in the trace)."""
+
+    def num(x: float) -> ast.expr:
+        return ast.Constant(int(x) if float(x).is_integer() and abs(x) < 2**53 else float(x))
+
+    def part(node_id: str) -> ast.expr:
+        value: ast.expr = ast.Call(ast.Name(src, ast.Load()), [ast.Name(node_id, ast.Load())], [])
+        return ast.Call(ast.Name("min", ast.Load()), [value, num(100)], []) if cap else value
+
+    total = num(sum(weights))
+    pairs = list(zip(ids, weights, strict=True))
+    terms: list[ast.expr]
+    if method == "geometrik":
+        terms = [ast.BinOp(part(i), ast.Pow(), ast.BinOp(num(w), ast.Div(), total)) for i, w in pairs]
+        tree = functools.reduce(lambda a, b: ast.BinOp(a, ast.Mult(), b), terms)
+    else:
+        terms = [ast.BinOp(num(w), ast.Mult(), part(i)) for i, w in pairs]
+        tree = ast.BinOp(functools.reduce(lambda a, b: ast.BinOp(a, ast.Add(), b), terms), ast.Div(), total)
+    return ast.unparse(tree)
 
 
 def _tables(spec: NodeSpec, ctx: Ctx) -> dict[str, StepTable]:
