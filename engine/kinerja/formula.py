@@ -10,7 +10,6 @@ through simpleeval with the engine's operator and function tables; tests use it 
 from __future__ import annotations
 
 import ast
-import copy
 import functools
 import math
 import operator
@@ -650,12 +649,23 @@ class _Refused(Exception):
 def _copy(tree: ast.Expression) -> ast.Expression:
     """A fresh copy of a checked tree for a rewriter to change, with neutral source positions (a composed
     tree holds nodes of several texts). A copy of the tree itself: no round trip through text."""
-    out = copy.deepcopy(tree)
-    for node in ast.walk(out):
-        if "lineno" in node._attributes:
-            node.lineno = node.end_lineno = 1  # type: ignore[attr-defined]
-            node.col_offset = node.end_col_offset = 0  # type: ignore[attr-defined]
+    out = _clone(tree)
+    assert isinstance(out, ast.Expression)
     return out
+
+
+_NEUTRAL = {"lineno": 1, "end_lineno": 1, "col_offset": 0, "end_col_offset": 0}
+
+
+def _clone(node: Any) -> Any:
+    if isinstance(node, ast.AST):
+        parts = {f: _clone(getattr(node, f)) for f in node._fields if hasattr(node, f)}
+        if node._attributes:
+            parts.update(_NEUTRAL)
+        return type(node)(**parts)
+    if isinstance(node, list):
+        return [_clone(x) for x in node]
+    return node
 
 
 class _ScalarRewriter(ast.NodeTransformer):
