@@ -380,3 +380,21 @@ def test_the_index_display_is_the_weighted_mean(
     )
     used = [(w, min(v, 100.0) if cap else v) for w, v in parts]
     assert shown == pytest.approx(_weighted_mean(used, sum(weights), geometric), rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    "node,key",
+    [
+        ({"jenis": "rasio", "pembilang": "x", "penyebut": "y", "rumus": "x / (x + y) * 100"}, "rumus"),
+        ({"jenis": "rumus", "satuan": "persen", "rumus": "x / y * 100", "skala": 1000}, "skala"),
+        ({"jenis": "rumus", "satuan": "persen", "rumus": "x / y * 100", "penyebut": "x + y"}, "penyebut"),
+    ],
+)
+def test_a_part_the_kind_does_not_read_is_refused_not_ignored(node: dict[str, Any], key: str, tmp_path: Path) -> None:
+    """A `rumus` next to pembilang/penyebut (or a `skala` on a rumus) was silently ignored: the author's
+    formula was not the one computed."""
+    folder = one_indicator_plan(
+        tmp_path / "rencana", {"id": "iku_r", "nama": "R", "masukan": {"x": "kasus", "y": "kasus"}, **node}
+    )
+    problems = _problems(folder)
+    assert [(p.code, p.path) for p in problems] == [("unknown-key", f"sasaran[0].indikator[0].{key}")]

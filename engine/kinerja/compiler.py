@@ -232,6 +232,8 @@ def _build_ratio(spec: NodeSpec, ctx: Ctx) -> dict[str, Any]:
     author wrote, quoting what was written), then composed as one tree, `(pembilang) / (penyebut) * skala`,
     so `puas / (puas + tidak_puas)` is never read as `puas / puas + tidak_puas`."""
     inputs = _inputs(spec, ctx)
+    if spec.formula and spec.include is None:  # a rumus next to pembilang/penyebut would be silently ignored
+        ctx.problem("unknown-key", "rumus", key="rumus (jenis 'rasio' dihitung dari pembilang dan penyebut)")
     for key, val in (("pembilang", spec.numerator), ("penyebut", spec.denominator)):
         if not val:
             ctx.problem("kind-param", key, kind="rasio", key=key)
@@ -256,6 +258,9 @@ def _build_ratio(spec: NodeSpec, ctx: Ctx) -> dict[str, Any]:
 
 def _build_formula(spec: NodeSpec, ctx: Ctx) -> dict[str, Any]:
     inputs = _inputs(spec, ctx)
+    for key, val in (("pembilang", spec.numerator), ("penyebut", spec.denominator), ("skala", spec.scale)):
+        if val is not None:  # would be silently ignored: only `rumus` is computed
+            ctx.problem("unknown-key", key, key=f"{key} (jenis 'rumus' dihitung dari rumus; pakai jenis 'rasio')")
     if not spec.formula:
         if spec.include is None:  # an include that failed is reported where it failed
             ctx.problem("kind-param", "rumus", kind="rumus", key="rumus")
