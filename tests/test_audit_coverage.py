@@ -832,6 +832,7 @@ NODE_DESCRIBED: dict[str, str] = {
     "parent": "induk",
     "formula": "rumus",
     "formula_text": "rumus",
+    "formula_parts": "rumus",  # pembilang and penyebut, composed into the formula described by its tree
     "inputs": "masukan.",
     "refs": "rumus",
     "weights": "rumus",

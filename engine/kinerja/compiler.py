@@ -8,6 +8,8 @@ collected; nothing raises for bad input.
 
 from __future__ import annotations
 
+import ast
+import functools
 import graphlib
 import math
 import re
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import Problem, close_matches, unknown_choice
-from .formula import FUNCTIONS, Formula, UnitMixError, formula_unit, parse_formula
+from .formula import FUNCTIONS, Formula, UnitMixError, formula_unit, parse_formula, ratio
 from .numbers import NumberFormatError, parse_written
 from .periods import AGGREGATIONS, SEMANTICS
 from .profile import NEGATIVE_METHODS, POLARITIES, Profile, holds
@@ -90,7 +92,9 @@ class Node:
     path: str
     mode: str  # "direct" | "formula" | "index" | "group"
     formula: Formula | None = field(default=None, repr=False)
-    formula_text: str | None = None
+    formula_text: str | None = None  # rendered from `formula.tree` when the kind composes it (rasio)
+    # for a kind that composes its formula from parts: (rule key, the part as written and checked) per part
+    formula_parts: tuple[tuple[str, Formula], ...] = field(default=(), repr=False)
     inputs: dict[str, InputDef] = field(default_factory=dict)
     refs: tuple[str, ...] = ()
     weights: tuple[float, ...] = ()  # for an index: the weight of each component, aligned with refs
@@ -224,19 +228,39 @@ def _build_direct(spec: NodeSpec, ctx: Ctx) -> dict[str, Any]:
 
 
 def _build_ratio(spec: NodeSpec, ctx: Ctx) -> dict[str, Any]:
+    """`pembilang / penyebut × skala`: each part parsed and checked on its own (its problems at the key the
+    author wrote, quoting what was written), then composed as one tree, `(pembilang) / (penyebut) * skala`,
+    so `puas / (puas + tidak_puas)` is never read as `puas / puas + tidak_puas`."""
     inputs = _inputs(spec, ctx)
+    if spec.formula and spec.include is None:  # a rumus next to pembilang/penyebut would be silently ignored
+        ctx.problem("unknown-key", "rumus", key="rumus (jenis 'rasio' dihitung dari pembilang dan penyebut)")
     for key, val in (("pembilang", spec.numerator), ("penyebut", spec.denominator)):
         if not val:
             ctx.problem("kind-param", key, kind="rasio", key=key)
             return {"inputs": inputs}
+    assert spec.numerator is not None and spec.denominator is not None
+    num = _formula(spec.numerator, spec, ctx, inputs, "pembilang")["formula"]
+    den = _formula(spec.denominator, spec, ctx, inputs, "penyebut")["formula"]
+    if num is None or den is None:
+        return {"inputs": inputs}
     scale = spec.scale if spec.scale is not None else 100
-    text = f"{spec.numerator} / {spec.denominator} * {scale:g}"
-    out = _formula(text, spec, ctx, inputs, "pembilang")
-    return out
+    f, probs = ratio(num, den, scale, file=ctx.file, node_id=spec.id, path=ctx.path)
+    ctx.problems.extend(probs)
+    refs = tuple(n for n in (f.names if f else ()) if n not in inputs)
+    return {
+        "formula": f,
+        "formula_text": f.text if f else None,
+        "formula_parts": (("pembilang", num), ("penyebut", den)),
+        "inputs": inputs,
+        "refs": refs,
+    }
 
 
 def _build_formula(spec: NodeSpec, ctx: Ctx) -> dict[str, Any]:
     inputs = _inputs(spec, ctx)
+    for key, val in (("pembilang", spec.numerator), ("penyebut", spec.denominator), ("skala", spec.scale)):
+        if val is not None:  # would be silently ignored: only `rumus` is computed
+            ctx.problem("unknown-key", key, key=f"{key} (jenis 'rumus' dihitung dari rumus; pakai jenis 'rasio')")
     if not spec.formula:
         if spec.include is None:  # an include that failed is reported where it failed
             ctx.problem("kind-param", "rumus", kind="rumus", key="rumus")
@@ -276,21 +300,39 @@ def _build_index(spec: NodeSpec, ctx: Ctx) -> dict[str, Any]:
     method = spec.index_method or "rata_tertimbang"
     if method not in INDEX_METHODS:
         _unknown_choice(ctx, "metode", method, INDEX_METHODS)
-    total = sum(weights)
-    if method == "geometrik":
-        parts = " × ".join(f"{src}({c.id})^({w:g}/{total:g})" for c, w in zip(comps, weights, strict=True))
-        text = parts
-    else:
-        parts = " + ".join(f"{w:g} × {src}({c.id})" for c, w in zip(comps, weights, strict=True))
-        text = f"({parts}) / {total:g}"
     return {
         "refs": tuple(c.id for c in comps),
         "weights": tuple(weights),
-        "formula_text": text,
+        "formula_text": index_display(src, method, [c.id for c in comps], weights, bool(spec.cap_contribution)),
         "index_from": src,
         "index_method": method,
         "cap_contribution": bool(spec.cap_contribution),
     }
+
+
+def index_display(src: str, method: str, ids: list[str], weights: list[float], cap: bool) -> str:
+    """What an index computes, for display only (`explain`, `catalogue`, `diff`): rendered from a syntax tree,
+    e.g. `(50 * capaian(iku_a) + 50 * min(capaian(iku_b), 100)) / 100`, with the exact weights and the
+    contribution cap. The number itself comes from `evaluate._weighted_mean` (one function for both paths),
+    which also leaves out and reweights components without a value (shown in the trace)."""
+
+    def num(x: float) -> ast.expr:
+        return ast.Constant(int(x) if float(x).is_integer() and abs(x) < 2**53 else float(x))
+
+    def part(node_id: str) -> ast.expr:
+        value: ast.expr = ast.Call(ast.Name(src, ast.Load()), [ast.Name(node_id, ast.Load())], [])
+        return ast.Call(ast.Name("min", ast.Load()), [value, num(100)], []) if cap else value
+
+    total = num(sum(weights))
+    pairs = list(zip(ids, weights, strict=True))
+    terms: list[ast.expr]
+    if method == "geometrik":
+        terms = [ast.BinOp(part(i), ast.Pow(), ast.BinOp(num(w), ast.Div(), total)) for i, w in pairs]
+        tree = functools.reduce(lambda a, b: ast.BinOp(a, ast.Mult(), b), terms)
+    else:
+        terms = [ast.BinOp(num(w), ast.Mult(), part(i)) for i, w in pairs]
+        tree = ast.BinOp(functools.reduce(lambda a, b: ast.BinOp(a, ast.Add(), b), terms), ast.Div(), total)
+    return ast.unparse(tree)
 
 
 def _tables(spec: NodeSpec, ctx: Ctx) -> dict[str, StepTable]:
@@ -432,33 +474,31 @@ def compile_nodes(
                 names_units[ref] = by_id[ref].unit_obj
         if not all(name in names_units for name in n.formula.names):
             continue
-        try:
-            got = formula_unit(n.formula, names_units)
-        except UnitMixError as e:
-            problems.append(
-                Problem(
-                    "formula-unit-mix",
-                    "error",
-                    n.file,
-                    n.id,
-                    f"{n.path}.rumus",
-                    {"what": e.what, "what_id": e.what_id, "a": e.a, "b": e.b},
+        # a composed formula (rasio): each part at the key it was written under, then the whole at the node
+        whole = n.path if n.formula_parts else f"{n.path}.rumus"
+        checks = [(f"{n.path}.{key}", part) for key, part in n.formula_parts] + [(whole, n.formula)]
+        got = None
+        for at, f in checks:
+            try:
+                got = formula_unit(f, names_units)
+            except UnitMixError as e:
+                args = {"what": e.what, "what_id": e.what_id, "a": e.a, "b": e.b}
+                problems.append(Problem("formula-unit-mix", "error", n.file, n.id, at, args))
+                break
+        else:
+            want = n.unit_obj
+            ok = (got is None and want.dimensionless) or (got is not None and units.compatible(got, want))
+            if not ok:
+                problems.append(
+                    Problem(
+                        "ratio-unit" if n.formula_parts else "formula-unit",
+                        "error",
+                        n.file,
+                        n.id,
+                        whole,
+                        {"got": Units.label(got) if got is not None else "tanpa satuan", "want": n.unit},
+                    )
                 )
-            )
-            continue
-        want = n.unit_obj
-        ok = (got is None and want.dimensionless) or (got is not None and units.compatible(got, want))
-        if not ok:
-            problems.append(
-                Problem(
-                    "formula-unit",
-                    "error",
-                    n.file,
-                    n.id,
-                    f"{n.path}.rumus",
-                    {"got": Units.label(got) if got is not None else "tanpa satuan", "want": n.unit},
-                )
-            )
     order = _order(nodes, problems)
     return nodes, order, problems
 
@@ -643,6 +683,7 @@ def _compile_node(
         mode=mode,
         formula=parts.get("formula"),
         formula_text=parts.get("formula_text"),
+        formula_parts=parts.get("formula_parts", ()),
         inputs=parts.get("inputs", {}),
         refs=tuple(parts.get("refs", ())),
         weights=tuple(parts.get("weights", ())),

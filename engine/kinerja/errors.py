@@ -45,6 +45,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "rumus menghasilkan satuan '{got}', sedangkan satuan indikator '{want}'",
         "formula yields unit '{got}' but the indicator's unit is '{want}'",
     ),
+    "ratio-unit": (
+        "pembilang ÷ penyebut × skala menghasilkan satuan '{got}', sedangkan satuan indikator '{want}': "
+        "periksa satuan masukan pembilang dan penyebut, atau `satuan` indikator",
+        "numerator ÷ denominator × scale yields unit '{got}' but the indicator's unit is '{want}': "
+        "check the units of the numerator's and denominator's inputs, or the indicator's `satuan`",
+    ),
     "formula-unit-mix": (
         "rumus mencampur satuan yang tidak setara pada {what_id}: '{a}' dan '{b}'",
         "formula mixes incompatible units in {what}: '{a}' and '{b}'",

@@ -396,6 +396,28 @@ def parse_formula(
     if not isinstance(body, ast.Expr):
         return refuse("formula-refused", getattr(body, "col_offset", 0), detail="only an expression is allowed")
 
+    try:
+        seen = _check_tree(body.value, allowed, functions)
+        _check_kinds(body.value, "num")
+    except _Refused as r:
+        problems.append(
+            Problem(r.code, "error", file, node_id, path, r.args_, position=r.pos, formula=text, suggestions=r.sugg)
+        )
+        return None, problems
+    except RecursionError:
+        return refuse("formula-refused", detail="too deeply nested")
+
+    expr = ast.Expression(body=body.value)
+    g = {**_SCALAR_GLOBALS, **tables}
+    return Formula(text, tuple(seen), expr, None, None, tables, g), problems
+
+
+def _check_tree(root: ast.AST, allowed: set[str], functions: Mapping[str, tuple[Any, str, int, int]]) -> list[str]:
+    """Walk a syntax tree against the whitelist and the limits (nodes, nesting, constants, exponents, calls).
+
+    Returns the names it reads in order of first appearance; raises `_Refused` at the first offence. The one
+    checker for a parsed formula and for a composed one (`compose`), so both obey the same rules.
+    """
     seen: list[str] = []
     count = 0
 
@@ -481,20 +503,99 @@ def parse_formula(
             what = _NODE_NAMES.get(type(node), type(node).__name__)
             raise _Refused("formula-refused", pos, {"detail": f"{what} not allowed"})
 
-    try:
-        check(body.value, 0)
-        _check_kinds(body.value, "num")
-    except _Refused as r:
-        problems.append(
-            Problem(r.code, "error", file, node_id, path, r.args_, position=r.pos, formula=text, suggestions=r.sugg)
-        )
-        return None, problems
-    except RecursionError:
-        return refuse("formula-refused", detail="too deeply nested")
+    check(root, 0)
+    return seen
 
-    expr = ast.Expression(body=body.value)
-    g = {**_SCALAR_GLOBALS, **tables}
-    return Formula(text, tuple(seen), expr, None, None, tables, g), problems
+
+# ---------------------------------------------------------------- composing checked formulas
+
+OPERATORS: dict[str, type[ast.operator]] = {
+    "+": ast.Add,
+    "-": ast.Sub,
+    "*": ast.Mult,
+    "/": ast.Div,
+    "%": ast.Mod,
+    "//": ast.FloorDiv,
+    "**": ast.Pow,
+}
+
+
+def _operand(part: Formula | float) -> ast.expr:
+    """A part of a composition as a subtree: a formula's own checked tree (copied), or a number as the parser
+    would read it (an integral value as an int, a negative one as unary minus), so that a composed tree is the
+    very tree of the same computation written out with parentheses."""
+    if isinstance(part, Formula):
+        return _copy(part.tree).body
+    if isinstance(part, bool) or not isinstance(part, int | float):
+        raise TypeError(f"a formula or a number, not {type(part).__name__}")
+    value: int | float = part
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        value = int(value)
+    if value < 0:
+        return ast.UnaryOp(ast.USub(), ast.Constant(-value))
+    return ast.Constant(value)
+
+
+def compose(
+    op: str, *parts: Formula | float, file: str = "", node_id: str | None = None, path: str = "rumus"
+) -> tuple[Formula | None, list[Problem]]:
+    """One formula from already parsed and checked parts joined by `op` ("+", "-", "*", "/", ...), left to
+    right, as syntax trees: `compose("/", a, b)` computes `(a) / (b)` whatever a and b are. Never text.
+
+    A part is a `Formula` (its checked tree) or a number. The composed tree passes the same checker and limits
+    as a parsed formula (nodes, nesting, constants, exponents; `MAX_LENGTH` on its rendered text); its `text`
+    is rendered from the tree with exactly the parentheses it needs. Its compiled code (floats and arrays) and
+    `evaluate_reference` all run the composed tree. Returns the formula (None when refused) and the problems,
+    at `file`, `node_id`, `path` (without a position: a composed formula is not text anyone wrote).
+    """
+    if op not in OPERATORS:
+        raise ValueError(f"unknown operator {op!r}; choices: {' '.join(OPERATORS)}")
+    if len(parts) < 2:
+        raise ValueError("compose() needs at least two parts")
+    tree: ast.expr = _operand(parts[0])
+    for part in parts[1:]:
+        tree = ast.BinOp(tree, OPERATORS[op](), _operand(part))
+    return _from_tree(tree, [p for p in parts if isinstance(p, Formula)], file, node_id, path)
+
+
+def ratio(
+    numerator: Formula,
+    denominator: Formula,
+    scale: float = 100,
+    *,
+    file: str = "",
+    node_id: str | None = None,
+    path: str = "rumus",
+) -> tuple[Formula | None, list[Problem]]:
+    """`(numerator) / (denominator) * scale` composed as one tree (the `rasio` kind); see `compose`."""
+    tree = ast.BinOp(ast.BinOp(_operand(numerator), ast.Div(), _operand(denominator)), ast.Mult(), _operand(scale))
+    return _from_tree(tree, [numerator, denominator], file, node_id, path)
+
+
+def _from_tree(
+    tree: ast.expr, parts: list[Formula], file: str, node_id: str | None, path: str
+) -> tuple[Formula | None, list[Problem]]:
+    tables: dict[str, Callable[[float], float]] = {}
+    for p in parts:
+        for name, fn in p.tables.items():
+            if tables.setdefault(name, fn) is not fn:
+                detail = f"lookup table '{name}' means different tables in the parts"
+                return None, [Problem("formula-refused", "error", file, node_id, path, {"detail": detail})]
+    allowed = {n for p in parts for n in p.names}
+    functions = {**FUNCTIONS, **{k: (fn, k, 1, 1) for k, fn in tables.items()}}
+    try:
+        names = _check_tree(tree, allowed, functions)
+        _check_kinds(tree, "num")
+    except _Refused as r:
+        return None, [Problem(r.code, "error", file, node_id, path, r.args_, suggestions=r.sugg)]
+    except RecursionError:
+        return None, [Problem("formula-refused", "error", file, node_id, path, {"detail": "too deeply nested"})]
+    expr = ast.fix_missing_locations(ast.Expression(body=tree))
+    text = ast.unparse(expr)
+    if len(text) > MAX_LENGTH:
+        detail = f"longer than {MAX_LENGTH} characters ({len(text)})"
+        return None, [Problem("formula-refused", "error", file, node_id, path, {"detail": detail})]
+    return Formula(text, tuple(names), expr, None, None, tables, {**_SCALAR_GLOBALS, **tables}), []
 
 
 def _kind(node: ast.AST) -> str:
@@ -546,7 +647,25 @@ class _Refused(Exception):
 
 
 def _copy(tree: ast.Expression) -> ast.Expression:
-    return ast.parse(ast.unparse(tree), mode="eval")
+    """A fresh copy of a checked tree for a rewriter to change, with neutral source positions (a composed
+    tree holds nodes of several texts). A copy of the tree itself: no round trip through text."""
+    out = _clone(tree)
+    assert isinstance(out, ast.Expression)
+    return out
+
+
+_NEUTRAL = {"lineno": 1, "end_lineno": 1, "col_offset": 0, "end_col_offset": 0}
+
+
+def _clone(node: Any) -> Any:
+    if isinstance(node, ast.AST):
+        parts = {f: _clone(getattr(node, f)) for f in node._fields if hasattr(node, f)}
+        if node._attributes:
+            parts.update(_NEUTRAL)
+        return type(node)(**parts)
+    if isinstance(node, list):
+        return [_clone(x) for x in node]
+    return node
 
 
 class _ScalarRewriter(ast.NodeTransformer):

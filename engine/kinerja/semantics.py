@@ -216,7 +216,7 @@ def describe(node: Node, plan: Plan | None = None) -> dict[str, Any]:
     elif node.mode == "index":
         # the components and their weights, as the index formula shows them (compared by number, not by text)
         key = (node.refs, node.weights, node.index_from, node.index_method)
-        d["rumus"] = Written(key, node.formula_text or "")
+        d["rumus"] = Written(key, node.formula_text or "", formula=True)  # display text rendered from a tree
         d["indeks.dari"] = node.index_from
         d["indeks.metode"] = node.index_method
         d["indeks.batas_kontribusi"] = node.cap_contribution
