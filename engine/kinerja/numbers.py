@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 BLANKS = frozenset({"", "-", "–", "—", "_"})
 _NUM = re.compile(r"^\s*([+-]?)\s*([0-9][0-9.,]*)\s*(.*?)\s*$", re.S)  # ASCII digits only: "١٢" is not 12
-_THOUSANDS_DOT = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+$")
-_THOUSANDS_COMMA = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+$")
+_THOUSANDS_DOT = re.compile(r"^[1-9][0-9]{0,2}(\.[0-9]{3})+$")  # "0.500" is no grouping of thousands
+_THOUSANDS_COMMA = re.compile(r"^[1-9][0-9]{0,2}(,[0-9]{3})+$")
+CONVENTIONS = ("id", "en")  # what a file or a user may declare (`--angka`, `angka` in JSON, `convention=`)
+UNDECIDED = "auto"  # no convention: each value is read only if its writing allows one reading
 
 
 class NumberFormatError(ValueError):
@@ -47,7 +50,9 @@ def parse_written(text: object, convention: str = "id") -> Written:
         text: the cell or TOML value; numbers pass through, blank or "-" means none.
         convention: "id" (decimal comma, thousands dot; a dot followed by other than groups of three
             digits is read as a decimal point, as the document sometimes writes "66.67 %"),
-            "en" (decimal point, thousands comma) or "plain" (decimal point, no grouping).
+            "en" (decimal point, thousands comma), "plain" (decimal point, no grouping) or "auto" (no
+            convention known: a value is read only when its writing allows one reading; "1,200" and
+            "1.234" raise with `.ambiguous` set). A data file's convention comes from `decide_convention`.
 
     Raises:
         NumberFormatError: the text is not a number in that convention.
@@ -65,15 +70,10 @@ def parse_written(text: object, convention: str = "id") -> Written:
     if text is None:
         return Written(None, None, "")
     raw = str(text)
-    s = " ".join(raw.split())
-    if s.strip() in BLANKS:
+    parts = _split(raw)
+    if parts is None:
         return Written(None, None, raw)
-    # "16, 67 %": a space after a separator inside a number is a typing slip, not two numbers.
-    s = re.sub(r"([0-9][.,])\s+(?=[0-9])", r"\1", s)
-    m = _NUM.match(s)
-    if not m:
-        raise NumberFormatError(raw, "no number found")
-    sign, digits, rest = m.groups()
+    sign, digits, rest = parts
     value = _digits(digits, convention, raw)
     unit = rest.strip() or None
     if unit == "%":
@@ -85,9 +85,34 @@ def parse_written(text: object, convention: str = "id") -> Written:
     return Written(value, unit, raw)
 
 
-def _digits(d: str, convention: str, raw: str) -> float:
+def _split(raw: str) -> tuple[str, str, str] | None:
+    """Sign, digits with their separators, and the rest (a unit) of a written figure; None when blank.
+
+    Raises NumberFormatError when no number starts the text."""
+    s = " ".join(raw.split())
+    if s.strip() in BLANKS:
+        return None
+    # "16, 67 %": a space after a separator inside a number is a typing slip, not two numbers.
+    s = re.sub(r"([0-9][.,])\s+(?=[0-9])", r"\1", s)
+    m = _NUM.match(s)
+    if not m:
+        raise NumberFormatError(raw, "no number found")
+    sign, digits, rest = m.groups()
+    return sign, digits, rest
+
+
+def _digits(d: str, convention: str, raw: str, lenient: bool = True) -> float:
     if len(d) > 1 and d[-1] in ".,":
         d = d[:-1]  # "1." as a list number, "12," before a unit
+    if convention == UNDECIDED:
+        if "," not in d and "." not in d:
+            return _to_float(d, raw)
+        as_id, as_en = _readings(d, raw)
+        if as_id is not None and as_en is not None and as_id != as_en:
+            raise NumberFormatError(raw, "thousands or decimal?", ambiguous=True)
+        if as_id is None and as_en is None:
+            return _digits(d, "id", raw)  # raises with the reason
+        return as_id if as_id is not None else as_en  # type: ignore[return-value]
     if convention == "plain":
         if "," in d:
             raise NumberFormatError(raw, "comma in a plain number")
@@ -107,10 +132,106 @@ def _digits(d: str, convention: str, raw: str) -> float:
     if grp in d:
         if (_THOUSANDS_DOT if grp == "." else _THOUSANDS_COMMA).match(d):
             return _to_float(d.replace(grp, ""), raw)
-        if convention == "id" and d.count(".") == 1:
+        if lenient and convention == "id" and d.count(".") == 1:
             return _to_float(d, raw)  # "66.67": not thousands, so a decimal point
         raise NumberFormatError(raw, f"misplaced '{grp}'")
     return _to_float(d, raw)
+
+
+def _readings(d: str, raw: str) -> tuple[float | None, float | None]:
+    """The value of digits `d` read strictly as Indonesian (decimal comma) and as English (decimal point);
+    None where that reading is impossible. "12,5" → (12.5, None); "1,200" → (1.2, 1200.0)."""
+    out: list[float | None] = []
+    for convention in CONVENTIONS:
+        try:
+            out.append(_digits(d, convention, raw, lenient=False))
+        except NumberFormatError:
+            out.append(None)
+    return out[0], out[1]
+
+
+def reading_evidence(text: object) -> str | None:
+    """What one written value says about its file's decimal mark: "id" ("12,5", "1.234,5", "1.234.567"),
+    "en" ("0.25", "1,234.5", "1,234,567"), "ambiguous" ("1,200", "1.234": thousands or decimal), or None
+    (no separator, a number as such, blank, or no valid reading at all)."""
+    if type(text) is not str or ("," not in text and "." not in text):
+        return None
+    try:
+        parts = _split(text)
+    except NumberFormatError:
+        return None
+    if parts is None:
+        return None
+    d = parts[1]
+    if len(d) > 1 and d[-1] in ".,":
+        d = d[:-1]
+    if "," not in d and "." not in d:
+        return None
+    as_id, as_en = _readings(d, text)
+    if as_id is not None and as_en is not None:
+        return "ambiguous" if as_id != as_en else None
+    return "id" if as_id is not None else "en" if as_en is not None else None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The number convention of one data file, and why.
+
+    Attributes:
+        convention: "id", "en", or `UNDECIDED` ("auto": nothing decides, or the file mixes both marks).
+        declared: True when given by the user (`--angka`, `convention=`) or by the file (`"angka"` in JSON).
+        id_example, en_example: the first value that proves a decimal comma / a decimal point, as
+            (row, text), or None.
+    """
+
+    convention: str
+    declared: bool = False
+    id_example: tuple[int, str] | None = None
+    en_example: tuple[int, str] | None = None
+
+    def reason(self, lang: str = "id") -> str:
+        """Why an ambiguous value of this file cannot be read, in `lang`."""
+        if self.id_example and self.en_example:
+            (ra, a), (rb, b) = self.id_example, self.en_example
+            if lang == "en":
+                return f"the file uses both a decimal comma ('{a}', row {ra}) and a decimal point ('{b}', row {rb})"
+            return f"berkas memakai koma desimal ('{a}', baris {ra}) dan juga titik desimal ('{b}', baris {rb})"
+        if lang == "en":
+            return "no other value in the file shows its decimal mark (such as '12,5' or '0.25')"
+        return "tidak ada angka lain di berkas yang memastikan tanda desimalnya (seperti '12,5' atau '0.25')"
+
+
+def decide_convention(values: Iterable[tuple[int, object]], declared: str | None = None) -> Decision:
+    """The one rule that decides how a data file's numbers are read: per file, never per value.
+
+    A declared convention ("id" or "en") is used as declared. Otherwise the file's own unambiguous values
+    decide: a decimal comma ("12,5", "1.234,5") makes it "id", a decimal point ("0.25", "1,234.5") makes
+    it "en". With neither, or with both, it stays `UNDECIDED`: a value such as "1,200" or "1.234" then has
+    two readings and is refused (`parse_written(..., "auto")` raises), every other value has one.
+    (A CSV delimiter ';' hints at an Indonesian spreadsheet but proves nothing: it is not used.)
+
+    Args:
+        values: (row, cell) pairs of the number columns; cells that are not text are ignored.
+        declared: "id", "en" or None.
+
+    Raises:
+        ValueError: `declared` is not one of `CONVENTIONS`.
+    """
+    if declared is not None:
+        if declared not in CONVENTIONS:
+            raise ValueError(f"unknown number convention '{declared}'; choices: {', '.join(CONVENTIONS)}")
+        return Decision(declared, True)
+    found: dict[str, tuple[int, str]] = {}
+    for row, text in values:
+        if type(text) is not str or ("," not in text and "." not in text):
+            continue
+        kind = reading_evidence(text)
+        if kind in CONVENTIONS and kind not in found:
+            found[kind] = (row, text.strip())
+            if len(found) == 2:
+                break
+    chosen = next(iter(found)) if len(found) == 1 else UNDECIDED
+    return Decision(chosen, False, found.get("id"), found.get("en"))
 
 
 def _to_float(s: str, raw: str) -> float:
@@ -121,11 +242,6 @@ def _to_float(s: str, raw: str) -> float:
     if not math.isfinite(v):
         raise NumberFormatError(raw, "not a finite number")
     return v
-
-
-def is_ambiguous_thousands(text: str) -> bool:
-    """True for text like "1.234" that reads as 1234 (Indonesian) or 1.234 (English)."""
-    return bool(_THOUSANDS_DOT.match(text.strip())) and text.count(".") == 1
 
 
 # ------------------------------------------------------------------------------------------- rounding
