@@ -104,10 +104,16 @@ def data_keys(plan: kinerja.Plan) -> list[tuple[str, object]]:
 
 
 def make_units(plan: kinerja.Plan, n_units: int, seed: int = 7) -> dict[str, list]:
-    """A long table (dict of columns) of realisasi for n_units units, about 3 % missing."""
+    """A long table (dict of columns) of realisasi for n_units units, about 3 % missing; counts are whole."""
     rnd = random.Random(seed)
     cols: dict[str, list] = {"unit": [], "id": [], "periode": [], "realisasi": []}
     keys = data_keys(plan)
+    try:
+        from kinerja.data import whole_count_keys
+
+        whole = whole_count_keys(plan)
+    except ImportError:  # an engine from before counts were checked
+        whole = {}
     for u in range(n_units):
         for key, node in keys:
             for q in plan.periods:
@@ -118,7 +124,7 @@ def make_units(plan: kinerja.Plan, n_units: int, seed: int = 7) -> dict[str, lis
                 cols["unit"].append(f"unit{u:05d}")
                 cols["id"].append(key)
                 cols["periode"].append(q)
-                cols["realisasi"].append(round(base * rnd.uniform(0.75, 1.2), 2))
+                cols["realisasi"].append(round(base * rnd.uniform(0.75, 1.2), 0 if key in whole else 2))
     return cols
 
 

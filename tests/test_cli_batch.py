@@ -27,7 +27,7 @@ def _long_table(path: Path) -> dict[str, dict[tuple[str, str], float]]:
                 v = r["realisasi"]
                 if not v or any(c.isalpha() for c in v):
                     continue
-                x = round(float(v) * (0.9 + 0.1 * k), 2)
+                x = round(float(v) * (0.9 + 0.1 * k), 0 if float(v).is_integer() else 2)  # counts stay whole
                 data[(r["id"], r["periode"])] = x  # a later correction row overwrites, as `dicatat` would decide
                 w.writerow([unit, r["id"], r["periode"], str(x).replace(".", ",")])
     return per_unit

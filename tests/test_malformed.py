@@ -438,13 +438,17 @@ def test_negative_counts_are_refused(plan: kinerja.Plan, tmp_path: Path) -> None
     assert card["iku_persen"].actual == -3.0  # a percentage is not a count
 
 
-def test_ambiguous_thousands_for_a_percentage_but_not_for_a_count(plan: kinerja.Plan, tmp_path: Path) -> None:
+def test_ambiguous_thousands_are_refused_when_nothing_in_the_file_decides(plan: kinerja.Plan, tmp_path: Path) -> None:
+    """'1.234' is 1234 (Indonesian) or 1.234 (English): with no other value in the file to decide, both rows are
+    refused, whatever the unit (the reading is per file, never per value); declared, both are read."""
     card = score_csv(plan, tmp_path, "id;periode;realisasi\niku_persen;TW1;1.234\niku_giat;TW1;1.234\n")
-    p = only_problem(card, "data-bad-value")
-    assert_row(p, 2, "realisasi")
-    assert "ambig" in p.message("en")
-    assert card["iku_giat"].actual == 1234.0
-    assert card["iku_persen"].status == "no_data"
+    refused = [p for p in card.problems if p.code == "data-ambiguous-number"]
+    assert [(p.row, p.path) for p in refused] == [(2, "realisasi"), (3, "realisasi")]
+    assert "--angka" in refused[0].message("id") and "--angka" in refused[0].message("en")
+    assert card["iku_giat"].status == card["iku_persen"].status == "no_data"
+    path = tmp_path / "data.csv"
+    card = plan.score(kinerja.read_realisasi(path, convention="id"), "TW1")
+    assert card["iku_giat"].actual == card["iku_persen"].actual == 1234.0 and not card.problems
 
 
 def test_ambiguous_thousands_with_a_glued_unit_is_refused_too(plan: kinerja.Plan, tmp_path: Path) -> None:
@@ -579,7 +583,8 @@ def test_a_huge_file_is_read_in_reasonable_time(plan: kinerja.Plan, tmp_path: Pa
     ids = ("iku_giat", "iku_persen", "iku_waktu")
     lines = ["id;periode;realisasi;dicatat"]
     for i in range(n):
-        lines.append(f"{ids[i % 3]};TW{(i // 3) % 4 + 1};{i % 40 + 1},5;2025-01-01T{i:09d}")
+        half = "" if i % 3 == 0 else ",5"  # iku_giat is a count: whole numbers
+        lines.append(f"{ids[i % 3]};TW{(i // 3) % 4 + 1};{i % 40 + 1}{half};2025-01-01T{i:09d}")
     lines.append("iku_giat;TW2;abc;2030-01-01")
     path = tmp_path / "besar.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -588,7 +593,7 @@ def test_a_huge_file_is_read_in_reasonable_time(plan: kinerja.Plan, tmp_path: Pa
     elapsed = time.perf_counter() - start
     assert elapsed < 30, f"{elapsed:.1f} s"
     last = max(i for i in range(n) if i % 3 == 0 and (i // 3) % 4 == 0)  # the latest iku_giat TW1 row
-    assert card["iku_giat"].actual == last % 40 + 1.5
+    assert card["iku_giat"].actual == last % 40 + 1
     bad = [p for p in card.problems if p.severity == "error"]
     assert len(bad) == 1 and bad[0].row == n + 2 and bad[0].path == "realisasi"
 

@@ -190,7 +190,8 @@ def test_generated_scorer_equals_the_rules_under_every_profile_option(
 
 def test_written_out_rounding_is_round_half_up_to_the_bit() -> None:
     """With capaian = R, the scorer's capaian is exactly `round_half_up(R, places)` (and `truncate` when the
-    profile says so) over a dense grid of ten-thousandths, halfway points and near misses included."""
+    profile says so; the scorer calls them) over a dense grid of ten-thousandths, halfway points and near misses
+    included."""
     from kinerja.profile import compile_profile
 
     spec = kinerja.load_profile().spec

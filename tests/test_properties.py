@@ -231,7 +231,7 @@ def test_year_to_date_agrees_with_the_quarters(
         "id": "iku_a",
         "nama": "a",
         "jenis": "jumlah",
-        "satuan": "giat",
+        "satuan": "poin",  # not a count: the generated values have decimals (a count would refuse 0.01)
         "sifat_periode": semantics,
         "target_tw": [fmt_plain(t) for t in targets],
     }
@@ -255,7 +255,7 @@ def test_a_missing_quarter_is_never_read_as_zero(semantics: str, reals: list[flo
         "id": "iku_a",
         "nama": "a",
         "jenis": "jumlah",
-        "satuan": "giat",
+        "satuan": "poin",  # not a count: the generated values have decimals (a count would refuse 0.01)
         "sifat_periode": semantics,
         "target_tw": ["5"] * 4,
     }

@@ -299,7 +299,9 @@ def banjar_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
             target = parse_written(cells["target"].value or "").value
         except ValueError:
             target = None
-        cells["realisasi"].value = round((target if target is not None else 5) * (0.8 + (i % 7) * 0.05), 2)
+        base = target if target is not None else 5
+        places = 0 if float(base).is_integer() else 2  # counts (whole targets) stay whole: no 1.2 cases
+        cells["realisasi"].value = round(base * (0.8 + (i % 7) * 0.05), places)
     wb.save(out)
     return out
 

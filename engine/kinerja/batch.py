@@ -10,14 +10,21 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .errors import DataError, Problem, close_matches
-from .numbers import NumberFormatError, parse_written, round_half_up_array, truncate_array
+from .numbers import (
+    CONVENTIONS,
+    NumberFormatError,
+    decide_convention,
+    parse_written,
+    round_half_up_array,
+    truncate_array,
+)
 from .periods import MONTHS, TARGET_FROM_QUARTERS, Period, months_of
 from .result import NodeResult, Scorecard
 
@@ -48,15 +55,81 @@ class Table:
     problems: list[Problem] = field(default_factory=list)
 
 
-def read_table(source: str | Path | Iterable[Mapping[str, Any]] | Mapping[str, Sequence[Any]]) -> Table:
+def read_table(
+    source: str | Path | Iterable[Mapping[str, Any]] | Mapping[str, Sequence[Any]], convention: str | None = None
+) -> Table:
     """Read a long table with columns `unit`, `id`, `periode`, `realisasi` and optional `target`.
 
-    Accepts a CSV path (`;` with decimal comma, or `,`), a Parquet path (needs pyarrow), a dict of columns,
-    or an iterable of row dicts. Numbers must be plain (no units): the batch path is for machine-made data.
+    Accepts a CSV path (`;` or `,`), a Parquet path (needs pyarrow), a dict of columns, or an iterable of
+    row dicts. Numbers must be plain (no units): the batch path is for machine-made data. Numbers written as
+    text are read by one convention for the whole table, the same rule as `read_realisasi`
+    (`numbers.decide_convention`): `convention` "id" or "en" as declared, else decided by the table's own
+    unambiguous values; a value such as "1,200" that nothing decides is refused, row and column named.
     """
+    if convention is not None and convention not in CONVENTIONS:
+        raise DataError([Problem("data-angka", args={"value": convention})])
+    display, cols = _columns(source)
+    for c in ("unit", "id", "periode"):
+        if c not in cols:
+            raise DataError([Problem("data-missing-column", file=display, args={"column": c})])
+    units: dict[str, int] = {}
+    for u in cols["unit"]:
+        units.setdefault(str(u), len(units))
+    n = len(units)
+    table = Table(list(units))
+    Store = dict[tuple[str, str], np.ndarray]
+    written: list[tuple[int, Any, Any, Any, Any, str, Store]] = []  # cells written as text, read below
+
+    def put(store: Store, u: Any, key: Any, per: Any, value: float) -> None:
+        cell = (str(key), str(per).strip().upper())
+        arr = store.get(cell)
+        if arr is None:
+            arr = store[cell] = np.full(n, np.nan)
+        arr[units[str(u)]] = value
+
+    for colname, store in (("realisasi", table.values), ("target", table.targets)):
+        if colname not in cols:
+            continue
+        for i, (u, key, per, raw) in enumerate(
+            zip(cols["unit"], cols["id"], cols["periode"], cols[colname], strict=True)
+        ):
+            if raw is None or raw == "" or (isinstance(raw, float) and math.isnan(raw)):
+                continue
+            if isinstance(raw, int | float) and not isinstance(raw, bool):
+                put(store, u, key, per, float(raw))
+            else:
+                written.append((i, u, key, per, raw, colname, store))
+    if not written:
+        return table
+    decision = decide_convention(((w[0] + 2, w[4]) for w in written), convention)
+    for i, u, key, per, raw, colname, store in written:
+        try:
+            w = parse_written(raw, decision.convention)
+        except NumberFormatError as e:
+            if e.ambiguous:
+                code, args = (
+                    "data-ambiguous-number",
+                    {
+                        "text": str(raw).strip(),
+                        "reason_id": decision.reason("id"),
+                        "reason_en": decision.reason("en"),
+                    },
+                )
+            else:
+                code, args = "data-bad-value", {"text": str(raw), "detail": e.detail}
+            table.problems.append(Problem(code, "error", display, str(key), colname, args, row=i + 2))
+            continue
+        if w.value is not None:
+            put(store, u, key, per, w.value)
+    return table
+
+
+def _columns(
+    source: str | Path | Iterable[Mapping[str, Any]] | Mapping[str, Sequence[Any]],
+) -> tuple[str, dict[str, list[Any]]]:
+    """The table's name for messages and its columns (lower-case names), from any accepted source."""
     cols: dict[str, list[Any]]
     display = "<tabel>"
-    convention = "plain"
     if isinstance(source, str | Path):
         path = Path(source)
         display = str(source)
@@ -78,7 +151,6 @@ def read_table(source: str | Path | Iterable[Mapping[str, Any]] | Mapping[str, S
             text = path.read_text(encoding="utf-8-sig")
             first = text.split("\n", 1)[0]
             delim = ";" if first.count(";") > first.count(",") else ","
-            convention = "id" if delim == ";" else "plain"
             reader = csv.reader(text.splitlines(), delimiter=delim)
             header = [h.strip().lower() for h in next(reader)]
             cols = {h: [] for h in header}
@@ -95,49 +167,7 @@ def read_table(source: str | Path | Iterable[Mapping[str, Any]] | Mapping[str, S
             low = {str(k).lower(): v for k, v in r.items()}
             for k in keys:
                 cols[k].append(low.get(k))
-    for c in ("unit", "id", "periode"):
-        if c not in cols:
-            raise DataError([Problem("data-missing-column", file=display, args={"column": c})])
-    units: dict[str, int] = {}
-    for u in cols["unit"]:
-        units.setdefault(str(u), len(units))
-    n = len(units)
-    table = Table(list(units))
-    for colname, store in (("realisasi", table.values), ("target", table.targets)):
-        if colname not in cols:
-            continue
-        for i, (u, key, per, raw) in enumerate(
-            zip(cols["unit"], cols["id"], cols["periode"], cols[colname], strict=True)
-        ):
-            if raw is None or raw == "" or (isinstance(raw, float) and math.isnan(raw)):
-                continue
-            if isinstance(raw, int | float) and not isinstance(raw, bool):
-                value = float(raw)
-            else:
-                try:
-                    w = parse_written(raw, convention)
-                except NumberFormatError as e:
-                    table.problems.append(
-                        Problem(
-                            "data-bad-value",
-                            "error",
-                            display,
-                            str(key),
-                            colname,
-                            {"text": str(raw), "detail": e.detail},
-                            row=i + 2,
-                        )
-                    )
-                    continue
-                if w.value is None:
-                    continue
-                value = w.value
-            cell = (str(key), str(per).strip().upper())
-            arr = store.get(cell)
-            if arr is None:
-                arr = store[cell] = np.full(n, np.nan)
-            arr[units[str(u)]] = value
-    return table
+    return display, cols
 
 
 @dataclass(frozen=True)
@@ -247,11 +277,46 @@ def score_many(plan: Plan, table: Table, period: Period) -> BatchResult:
                     {"period": per, "choices": ", ".join(plan.periods)},
                 )
             )
+    table = _without_fractional_counts(plan, table, problems)
     cols: dict[str, dict[str, np.ndarray]] = {}
     for nid in plan.order:
         node = plan.by_id[nid]
         cols[nid] = _node(node, plan, table, period, cols, n)
     return BatchResult(plan, period.label, tuple(table.units), cols, tuple(problems))
+
+
+def _without_fractional_counts(plan: Plan, table: Table, problems: list[Problem]) -> Table:
+    """The table with every fractional count refused (a count cannot be 1.2), as `data.bind` refuses it for
+    one unit; the caller's table is left as it is."""
+    from .data import fractional_count_mask, whole_count_keys
+
+    whole = whole_count_keys(plan)
+    values = table.values
+    for (key, per), arr in table.values.items():
+        factor = whole.get(key)
+        if factor is None:
+            continue
+        bad = fractional_count_mask(arr, factor)
+        if not bad.any():
+            continue
+        if values is table.values:
+            values = dict(values)
+        values[(key, per)] = np.where(bad, np.nan, arr)
+        node_id, _, name = key.partition(".")
+        node = plan.by_id[node_id]
+        label = plan.units.label(node.inputs[name].unit if name else node.unit_obj)
+        for i in np.flatnonzero(bad):
+            problems.append(
+                Problem(
+                    "data-fractional-count",
+                    "error",
+                    "<tabel>",
+                    key,
+                    f"realisasi ({table.units[i]}, {per})",
+                    {"text": f"{arr[i]:g}", "value": float(arr[i]), "unit": label, "convention": "-"},
+                )
+            )
+    return table if values is table.values else replace(table, values=values)
 
 
 def _known_keys(plan: Plan) -> dict[str, bool]:

@@ -139,6 +139,11 @@ class TemplateFormat(StrEnum):
     xlsx = "xlsx"
 
 
+class Angka(StrEnum):
+    id = "id"
+    en = "en"
+
+
 PlanArg = Annotated[
     Path,
     typer.Argument(help="Folder rencana (berisi rencana.toml) / plan folder.", show_default=False, metavar="RENCANA"),
@@ -159,6 +164,16 @@ DataOpt = Annotated[
         help="Berkas realisasi (.csv, .xlsx, .json); boleh diulang / data file, repeatable.",
         exists=True,
         dir_okay=False,
+        show_default=False,
+    ),
+]
+AngkaOpt = Annotated[
+    Angka | None,
+    typer.Option(
+        "--angka",
+        help="Gaya angka teks dalam berkas data: id (1.234,5) atau en (1,234.5); bawaan: dikenali dari angka berkas "
+        "itu sendiri, yang ambigu ('1,200') ditolak / number convention of the data files (default: detected per "
+        "file; ambiguous values refused).",
         show_default=False,
     ),
 ]
@@ -292,13 +307,13 @@ def _resume_gc() -> None:
         gc.enable()
 
 
-def _read_data(files: list[Path]) -> Any:
-    """The rows of every data file, in the order given."""
+def _read_data(files: list[Path], angka: Angka | None = None) -> Any:
+    """The rows of every data file, in the order given, each read by its own (or the declared) convention."""
     import kinerja
 
     data = kinerja.Realisasi()
     for f in files:
-        data = data + kinerja.read_realisasi(f)
+        data = data + kinerja.read_realisasi(f, convention=angka.value if angka else None)
     return data
 
 
@@ -462,6 +477,7 @@ def score(
         bool,
         typer.Option("--no-steps", help="Tanpa langkah aksi: sasaran dan indikator saja / goals and indicators only."),
     ] = False,
+    angka: AngkaOpt = None,
     by: Annotated[
         str | None,
         typer.Option(
@@ -492,11 +508,11 @@ def score(
         if by is not None:
             if by != "unit":
                 raise typer.BadParameter(f"--by {by}: pilihan / choices: unit")
-            _score_by_unit(run, p, data, label, chosen, output)
+            _score_by_unit(run, p, data, label, chosen, output, angka)
             return
         with _progress() as progress:
             task = progress.add_task(t("reading", run.lang, file=", ".join(str(f) for f in data)), total=None)
-            realisasi = p.bind(_read_data(data))  # read and checked once, scored for every period needed
+            realisasi = p.bind(_read_data(data, angka))  # read and checked once, scored for every period needed
             progress.update(task, description=t("scoring", run.lang, period=label))
             card = p.score(realisasi, label, lang=run.lang)
             quarters: dict[str, Any] = {}
@@ -531,7 +547,9 @@ def score(
             raise typer.Exit(1)
 
 
-def _score_by_unit(run: Run, p: Any, data: list[Path], label: str, chosen: str, output: Path | None) -> None:
+def _score_by_unit(
+    run: Run, p: Any, data: list[Path], label: str, chosen: str, output: Path | None, angka: Angka | None = None
+) -> None:
     """`score --by unit`: the batch path over a long table; per-unit rows (csv, json) or a roll-up (table, md)."""
     import csv as csvmod
     import json
@@ -540,7 +558,7 @@ def _score_by_unit(run: Run, p: Any, data: list[Path], label: str, chosen: str, 
 
     with _progress() as progress:
         task = progress.add_task(t("reading", run.lang, file=", ".join(str(f) for f in data)), total=None)
-        tables = [read_table(f) for f in data]
+        tables = [read_table(f, convention=angka.value if angka else None) for f in data]
         table = tables[0] if len(tables) == 1 else _merge_tables(tables, Table)
         progress.update(task, description=t("scoring", run.lang, period=label))
         result = p.score_many(table, label)
@@ -631,6 +649,7 @@ def explain(
     deep: Annotated[
         bool, typer.Option("--deep", help="Jelaskan juga simpul yang dipakainya / explain dependencies too.")
     ] = False,
+    angka: AngkaOpt = None,
     lang: LangOpt = None,
     debug: DebugOpt = False,
 ) -> None:
@@ -645,7 +664,7 @@ def explain(
         p = _load(run, plan)
         _node(run, p, node_id)
         label = _period(run, p, period)
-        card = p.score(_read_data(data), label, lang=run.lang)
+        card = p.score(_read_data(data, angka), label, lang=run.lang)
         if fmt == CheckFormat.json:
             typer.echo(explain_json(p, card, node_id, run.lang, deep), nl=False)
         else:

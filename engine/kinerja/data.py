@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import DataError, Problem, close_matches
-from .numbers import NumberFormatError, is_ambiguous_thousands, parse_written
+from .numbers import CONVENTIONS, Decision, NumberFormatError, decide_convention, parse_written
 from .periods import MONTHS
 
 if TYPE_CHECKING:
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
 COLUMNS = ("id", "periode", "realisasi", "satuan", "dicatat", "keterangan")
 _ERROR_CELL = re.compile(r"#[A-Z0-9/]+[!?]")  # #DIV/0!, #CALC!, #NAME?... whatever a spreadsheet invents next
-_NUMBER_HEAD = re.compile(r"\s*[+-]?[0-9][0-9.,]*")
 ERROR_CELLS = ("#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!")
 
 
@@ -52,13 +51,17 @@ class Realisasi:
     Attributes:
         rows: rows that could be read.
         problems: rows refused (each names file, row and column) and file-level problems.
+        conventions: per file, how its numbers are read ("id", "en" or undecided) and why.
     """
 
     rows: list[Row] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    conventions: dict[str, Decision] = field(default_factory=dict)
 
     def __add__(self, other: Realisasi) -> Realisasi:
-        return Realisasi(self.rows + other.rows, self.problems + other.problems)
+        return Realisasi(
+            self.rows + other.rows, self.problems + other.problems, {**self.conventions, **other.conventions}
+        )
 
 
 class Value(NamedTuple):
@@ -72,15 +75,25 @@ class Value(NamedTuple):
     replaced: tuple[int, ...] = ()
 
 
-def read_realisasi(source: str | Path | Mapping[str, Any] | Iterable[Mapping[str, Any]] | Realisasi) -> Realisasi:
+def read_realisasi(
+    source: str | Path | Mapping[str, Any] | Iterable[Mapping[str, Any]] | Realisasi, convention: str | None = None
+) -> Realisasi:
     """Read realisasi from a file path (.csv, .json, .xlsx) or a mapping.
 
-    Mappings may be `{"id": {"TW1": 12, ...}}`, `{("id", "TW1"): 12}`, `{"realisasi": [rows]}` or a list of
-    row dicts with the columns id, periode, realisasi (optional satuan, dicatat, keterangan).
+    Mappings may be `{"id": {"TW1": 12, ...}}`, `{("id", "TW1"): 12}`, `{"realisasi": [rows], "angka": "id"}`
+    or a list of row dicts with the columns id, periode, realisasi (optional satuan, dicatat, keterangan).
+
+    Args:
+        convention: how numbers written as text are read: "id" (1.234,5), "en" (1,234.5) or None (the
+            file's own unambiguous values decide, or a JSON file's `"angka"` key; see
+            `numbers.decide_convention`). Values as such (JSON, XLSX numbers) need no convention.
 
     Raises:
-        DataError: the file cannot be read at all (missing, not UTF-8, no header, unknown format).
+        DataError: the file cannot be read at all (missing, not UTF-8, no header, unknown format), or
+            `convention` is not one of "id", "en".
     """
+    if convention is not None and convention not in CONVENTIONS:
+        raise DataError([Problem("data-angka", args={"value": convention})])
     if isinstance(source, Realisasi):
         return source
     if isinstance(source, str | Path):
@@ -90,19 +103,19 @@ def read_realisasi(source: str | Path | Mapping[str, Any] | Iterable[Mapping[str
             raise DataError([Problem("file-missing", file=display, args={"detail": display})])
         suffix = path.suffix.lower()
         if suffix == ".csv" or suffix == ".txt":
-            return _read_csv(path.read_bytes(), display)
+            return _read_csv(path.read_bytes(), display, convention)
         if suffix == ".json":
             try:
                 data = json.loads(_decode(path.read_bytes(), display))
             except json.JSONDecodeError as e:
                 raise DataError([Problem("data-format", file=display, args={"detail": f"JSON: {e}"})]) from None
-            return _from_mapping(data, display)
+            return _from_mapping(data, display, convention)
         if suffix in (".xlsx", ".xlsm"):
-            return _read_xlsx(path, display)
+            return _read_xlsx(path, display, convention)
         raise DataError(
             [Problem("data-format", file=display, args={"detail": f"'{suffix}' (pakai .csv, .json, .xlsx)"})]
         )
-    return _from_mapping(source, "<data>")
+    return _from_mapping(source, "<data>", convention)
 
 
 def _decode(raw: bytes, display: str) -> str:
@@ -114,11 +127,10 @@ def _decode(raw: bytes, display: str) -> str:
         raise DataError([Problem("file-encoding", file=display, args={"detail": f"byte {e.start}"})]) from None
 
 
-def _read_csv(raw: bytes, display: str) -> Realisasi:
+def _read_csv(raw: bytes, display: str, declared: str | None = None) -> Realisasi:
     text = _decode(raw, display)
     first = text.split("\n", 1)[0]
     delim = ";" if first.count(";") > first.count(",") else ","
-    convention = "id" if delim == ";" else "plain"
     reader = csv.reader(io.StringIO(text), delimiter=delim)
     try:
         header = [h.strip().lower() for h in next(reader)]
@@ -127,16 +139,29 @@ def _read_csv(raw: bytes, display: str) -> Realisasi:
     for col in ("id", "periode", "realisasi"):
         if col not in header:
             raise DataError([Problem("data-missing-column", file=display, args={"column": col})])
-    out = Realisasi()
+    records: list[tuple[str, int, dict[str, Any]]] = []
     for n, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
-        rec = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
-        _add(out, rec, display, n, convention)
+        records.append((display, n, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}))
+    return _settle(records, display, declared)
+
+
+def _settle(
+    records: list[tuple[str, int, dict[str, Any]]], display: str, declared: str | None, out: Realisasi | None = None
+) -> Realisasi:
+    """The rows of one file, read by the one number convention decided for the whole file."""
+    out = out if out is not None else Realisasi()
+    decision = decide_convention(((n, rec.get("realisasi")) for _, n, rec in records), declared)
+    out.conventions[display] = decision
+    for where, n, rec in records:
+        if where != display:
+            out.conventions[where] = decision  # a sheet of a workbook: the workbook's convention
+        _add(out, rec, where, n, decision.convention)
     return out
 
 
-def _read_xlsx(path: Path, display: str) -> Realisasi:
+def _read_xlsx(path: Path, display: str, declared: str | None = None) -> Realisasi:
     try:
         import openpyxl
     except ImportError:  # pragma: no cover
@@ -145,7 +170,7 @@ def _read_xlsx(path: Path, display: str) -> Realisasi:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many types for a broken file
         raise DataError([Problem("data-format", file=display, args={"detail": f"XLSX: {e}"})]) from None
-    out = Realisasi()
+    records: list[tuple[str, int, dict[str, Any]]] = []
     for ws in wb.worksheets:
         rows = ws.iter_rows(values_only=True)
         header: list[str] | None = None
@@ -158,10 +183,11 @@ def _read_xlsx(path: Path, display: str) -> Realisasi:
                 continue
             if not any(str(v).strip() for v in vals):
                 continue
-            rec = {h: vals[i] if i < len(vals) else "" for i, h in enumerate(header) if h}
-            _add(out, rec, f"{display}:{ws.title}", n, "id")
+            records.append(
+                (f"{display}:{ws.title}", n, {h: vals[i] if i < len(vals) else "" for i, h in enumerate(header) if h})
+            )
     wb.close()
-    return out
+    return _settle(records, display, declared)  # text cells follow the workbook's convention; numbers are numbers
 
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -190,24 +216,37 @@ def parse_date(value: Any) -> str | None:
     return None
 
 
-def _from_mapping(data: Any, display: str) -> Realisasi:
+def _from_mapping(data: Any, display: str, declared: str | None = None) -> Realisasi:
     out = Realisasi()
+    if isinstance(data, Mapping) and isinstance(data.get("angka"), str):
+        data = dict(data)
+        written = data.pop("angka").strip().lower()  # the file declares its own number convention
+        if written not in CONVENTIONS:
+            out.problems.append(Problem("data-angka", "error", display, None, "angka", {"value": written}))
+        elif declared is not None and declared != written:
+            out.problems.append(
+                Problem("data-angka-conflict", "error", display, None, "angka", {"file": written, "given": declared})
+            )
+            declared = None  # two declarations disagree: neither is trusted, the values must decide
+        elif declared is None:
+            declared = written
     if isinstance(data, Mapping) and "realisasi" in data and isinstance(data["realisasi"], list):
         data = data["realisasi"]
+    records: list[tuple[str, int, dict[str, Any]]] = []
     if isinstance(data, Mapping):
         n = 0
         for key, val in data.items():
             if isinstance(key, tuple) and len(key) == 2:
                 n += 1
-                _add_cell(out, key[0], key[1], val, display, n, "plain")
+                records.append((display, n, {"id": key[0], "periode": key[1], "realisasi": val}))
             elif isinstance(val, Mapping):
                 for period, v in val.items():
                     n += 1
-                    _add_cell(out, key, period, v, display, n, "plain")
+                    records.append((display, n, {"id": key, "periode": period, "realisasi": v}))
             else:
                 n += 1
                 out.problems.append(Problem("data-format", file=display, row=n, args={"detail": f"'{key}'"}))
-        return out
+        return _settle(records, display, declared, out)
     if isinstance(data, list):
         for n, rec in enumerate(data, start=1):
             if not isinstance(rec, Mapping):
@@ -215,8 +254,8 @@ def _from_mapping(data: Any, display: str) -> Realisasi:
                     Problem("data-format", file=display, row=n, args={"detail": "row is not an object"})
                 )
                 continue
-            _add(out, {str(k).lower(): v for k, v in rec.items()}, display, n, "plain")
-        return out
+            records.append((display, n, {str(k).lower(): v for k, v in rec.items()}))
+        return _settle(records, display, declared, out)
     raise DataError([Problem("data-format", file=display, args={"detail": type(data).__name__})])
 
 
@@ -284,7 +323,7 @@ def bind(plan: Plan, data: Realisasi) -> tuple[dict[tuple[str, str], Value], lis
     """
     problems: list[Problem] = list(data.problems)
     units = plan.units
-    targets, computed, monthly = _keys(plan)
+    targets, computed, monthly, whole = _keys(plan)
     periods = plan.periods
     chosen: dict[tuple[str, str], tuple[Row, float]] = {}  # the first row per (id, period), in file order
     repeated: dict[tuple[str, str], list[tuple[Row, float]]] = {}  # every row of a key given more than once
@@ -332,7 +371,7 @@ def bind(plan: Plan, data: Realisasi) -> tuple[dict[tuple[str, str], Value], lis
             )
             continue
         unit = targets[r.id]
-        value = _value(r, unit, units, problems)
+        value = _value(r, unit, units, problems, whole.get(r.id), data.conventions.get(r.file))
         if value is None:
             continue
         key = (r.id, r.period)
@@ -395,8 +434,9 @@ def bind(plan: Plan, data: Realisasi) -> tuple[dict[tuple[str, str], Value], lis
     return values, problems
 
 
-def _keys(plan: Plan) -> tuple[dict[str, Any], set[str], set[str]]:
-    """The keys a unit may report, with the unit each is bound to; the computed nodes; the monthly keys.
+def _keys(plan: Plan) -> tuple[dict[str, Any], set[str], set[str], dict[str, float]]:
+    """The keys a unit may report, with the unit each is bound to; the computed nodes; the monthly keys;
+    the keys counted in whole things, with the factor of their unit (see `_whole_factor`).
 
     Worked out once per plan (plans are immutable) and reused for every data set bound to it."""
     found = plan.__dict__.get("_bind_keys")
@@ -412,7 +452,12 @@ def _keys(plan: Plan) -> tuple[dict[str, Any], set[str], set[str]]:
                 targets[f"{n.id}.{name}"] = inp.unit
                 if inp.monthly:
                     monthly.add(f"{n.id}.{name}")
-        found = plan.__dict__["_bind_keys"] = (targets, computed, monthly)
+        whole: dict[str, float] = {}
+        for key, unit in targets.items():
+            factor = _whole_factor(unit, plan.units)
+            if factor is not None:
+                whole[key] = factor
+        found = plan.__dict__["_bind_keys"] = (targets, computed, monthly, whole)
     return found  # type: ignore[no-any-return]
 
 
@@ -421,7 +466,44 @@ def _is_count(unit: Any) -> bool:
     return len(dims) == 1 and next(iter(dims.values())) == 1 and next(iter(dims)) not in ("[waktu]", "[uang]", "[poin]")
 
 
-def _value(r: Row, unit: Any, units: Any, problems: list[Problem]) -> float | None:
+def _whole_factor(unit: Any, units: Any) -> float | None:
+    """For a unit whose things are counted one by one (kasus, giat, personel...; not time, money, points
+    or months), the factor to its base unit ("ribu_penduduk" → 1000); None for every other unit."""
+    if not _is_count(unit) or next(iter(dict(unit.dimensionality))) == "[bulan_kalender]":
+        return None
+    return float(units.registry.Quantity(1.0, unit).to_root_units().magnitude)
+
+
+_WHOLE = 1e-9  # relative slack for a whole count that went through a unit conversion (0,25 lusin = 3)
+
+
+def is_fractional_count(value: float, factor: float) -> bool:
+    """True when `value`, in a unit with `_whole_factor` `factor`, is not a whole number of things."""
+    counted = value * factor
+    return abs(counted - round(counted)) > _WHOLE * max(1.0, abs(counted))
+
+
+def fractional_count_mask(values: Any, factor: float) -> Any:
+    """`is_fractional_count` over a numpy array (NaN is not fractional: it is missing)."""
+    import numpy as np
+
+    counted = values * factor
+    with np.errstate(invalid="ignore"):
+        return np.abs(counted - np.round(counted)) > _WHOLE * np.maximum(1.0, np.abs(counted))
+
+
+def whole_count_keys(plan: Plan) -> dict[str, float]:
+    """The keys (node ids and `node.input`) counted in whole things, with their unit's factor."""
+    return _keys(plan)[3]
+
+
+def _value(
+    r: Row, unit: Any, units: Any, problems: list[Problem], whole: float | None = None, decision: Any = None
+) -> float | None:
+    """The number of one row in `unit`, or None with the reason added to `problems`.
+
+    `whole` is the unit's `_whole_factor` (a count cannot be 1.2); `decision` the file's `numbers.Decision`,
+    whose reason is quoted when a value has two readings."""
     raw = r.raw
     col = "realisasi"
 
@@ -431,16 +513,6 @@ def _value(r: Row, unit: Any, units: Any, problems: list[Problem]) -> float | No
     if isinstance(raw, str) and (raw.strip().upper() in ERROR_CELLS or _ERROR_CELL.fullmatch(raw.strip().upper())):
         refuse("data-bad-value", text=raw, detail="sel galat spreadsheet / spreadsheet error cell")
         return None
-    if isinstance(raw, str) and r.convention == "id":
-        m = _NUMBER_HEAD.match(raw)
-        head = m.group(0) if m else ""
-        if is_ambiguous_thousands(head) and not _is_count(unit):
-            refuse(
-                "data-bad-value",
-                text=raw,
-                detail="ambigu: ribuan atau desimal? tulis '1234' atau '1,234' / ambiguous: thousands or decimal?",
-            )
-            return None
     if type(raw) is float:  # a number as such (JSON, XLSX, a mapping): nothing to read
         if not math.isfinite(raw):
             refuse("data-bad-value", text=str(raw), detail="not a finite number")
@@ -451,7 +523,16 @@ def _value(r: Row, unit: Any, units: Any, problems: list[Problem]) -> float | No
         try:
             w = parse_written(raw, r.convention)
         except NumberFormatError as e:
-            refuse("data-bad-value", text=str(raw), detail=e.detail)
+            if e.ambiguous:
+                why = decision if isinstance(decision, Decision) else Decision(r.convention)
+                refuse(
+                    "data-ambiguous-number",
+                    text=str(raw).strip(),
+                    reason_id=why.reason("id"),
+                    reason_en=why.reason("en"),
+                )
+            else:
+                refuse("data-bad-value", text=str(raw), detail=e.detail)
             return None
         if w.value is None:
             return None
@@ -469,5 +550,14 @@ def _value(r: Row, unit: Any, units: Any, problems: list[Problem]) -> float | No
         return None
     if value < 0 and _is_count(unit):
         refuse("data-negative", value=value, unit=units.label(unit))
+        return None
+    if whole is not None and is_fractional_count(value, whole):
+        refuse(
+            "data-fractional-count",
+            text=str(raw).strip(),
+            value=value,
+            unit=units.label(unit),
+            convention=r.convention if r.convention in ("id", "en") else "-",
+        )
         return None
     return value

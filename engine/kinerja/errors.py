@@ -161,6 +161,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "unknown period '{period}'; choices: {choices}",
     ),
     "data-bad-value": ("nilai '{text}' tidak dapat dibaca: {detail}", "value '{text}' cannot be read: {detail}"),
+    "data-ambiguous-number": (
+        "'{text}' bisa dibaca dua cara: pemisah ribuan (1,200 = seribu dua ratus) atau tanda desimal (1,200 = 1,2);"
+        " {reason_id}. Nyatakan gaya angka berkas: --angka id (koma desimal, 1.234,5) atau --angka en (titik"
+        ' desimal, 1,234.5); di JSON kunci "angka", di Python convention=',
+        "'{text}' has two readings: a thousands separator (1,200 = one thousand two hundred) or a decimal mark"
+        " (1,200 = 1.2); {reason_en}. Declare the file's number convention: --angka id (decimal comma, 1.234,5)"
+        ' or --angka en (decimal point, 1,234.5); in JSON the key "angka", in Python convention=',
+    ),
+    "data-fractional-count": (
+        "'{text}' dibaca {value}, padahal '{unit}' dihitung utuh (tidak ada 1,2 kasus); gaya angka yang dipakai:"
+        " {convention}. Bila angka itu memakai pemisah ribuan gaya lain, nyatakan gaya berkas dengan --angka id"
+        " atau --angka en; bila tidak, perbaiki nilainya",
+        "'{text}' reads as {value}, but '{unit}' is counted in whole things (there is no 1.2 cases); number"
+        " convention used: {convention}. If the value uses the other convention's thousands separator, declare"
+        " the file's convention with --angka id or --angka en; otherwise correct the value",
+    ),
+    "data-angka": (
+        "gaya angka '{value}' tidak dikenal; pilihan: id (koma desimal, 1.234,5), en (titik desimal, 1,234.5)",
+        "unknown number convention '{value}'; choices: id (decimal comma, 1.234,5), en (decimal point, 1,234.5)",
+    ),
+    "data-angka-conflict": (
+        'berkas menyatakan "angka": "{file}" tetapi diminta --angka {given}; keduanya diabaikan, angka'
+        " yang ambigu ditolak. Samakan keduanya",
+        'the file declares "angka": "{file}" but --angka {given} was given; both are ignored and ambiguous'
+        " numbers are refused. Make them agree",
+    ),
     "data-duplicate": (
         "baris ganda untuk '{id}' {period} (juga baris {other}); beri kolom 'dicatat' untuk koreksi",
         "duplicate row for '{id}' {period} (also row {other}); add a 'dicatat' column for corrections",

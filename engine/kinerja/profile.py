@@ -15,7 +15,7 @@ from typing import Any
 from .errors import Problem, RuleError, close_matches, unknown_choice
 from .formula import Formula, parse_formula
 from .loader import read_toml, validate
-from .numbers import _EXACT, round_half_up, truncate
+from .numbers import round_half_up, truncate
 from .schema import OVERRIDABLE, AchievementRules, Band, ProfileFile, ProfileSpec, RoundingRules
 
 POLARITIES = {"positif": "positive", "positive": "positive", "negatif": "negative", "negative": "negative"}
@@ -432,10 +432,6 @@ def _generate_scorer(
         "_ScoringError": ScoringError,
         "_isfinite": math.isfinite,
         "_seq": (tuple, list),
-        "_abs": abs,
-        "_floor": math.floor,
-        "_copysign": math.copysign,
-        "_EXACT": _EXACT,
         # the few builtins the template uses (the formula namespace has none)
         "isinstance": isinstance,
         "float": float,
@@ -449,17 +445,8 @@ def _generate_scorer(
         return name
 
     def half_up(var: str, places: Any, indent: str) -> list[str]:
-        """`var = round_half_up(var, places)`, written out (the same operations, so the same bits)."""
-        if not isinstance(places, int) or isinstance(places, bool):
-            return [f"{indent}{var} = _half_up({var}, {const(places)})"]
-        p = const(10.0**places)
-        return [
-            f"{indent}if _isfinite({var}):",
-            f"{indent}    _a = _abs({var})",
-            f"{indent}    if _a * {p} < _EXACT:",
-            f"{indent}        _f = _floor(_a * {p})",
-            f"{indent}        {var} = _copysign((_f + 1 if _a >= (_f + 0.5) / {p} else _f) / {p}, {var})",
-        ]
+        """`var = round_half_up(var, places)`: a call to the one rounding rule (numbers.py), never a copy."""
+        return [f"{indent}{var} = _half_up({var}, {const(places)})"]
 
     body = ["def scorer(target, actual):"]
     if spec.rounding.actual_first:
@@ -492,7 +479,7 @@ def _generate_scorer(
     if floor is not None:
         k = const(floor)
         body += [f"        if c < {k}:", f"            c = {k}"]
-    body += half_up("c", decimals, "        ") if rnd is round_half_up else ["        c = _rnd(c, _D)"]
+    body.append("        c = _rnd(c, _D)")
     body.append("    score = None")
     if prof.bands:
         rb = spec.rounding.before_bands
