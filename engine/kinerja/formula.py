@@ -160,15 +160,22 @@ def _array_globals() -> dict[str, Any]:
 
 
 def _vector_table(fn: Callable[[float], float]) -> Callable[[Any], Any]:
-    """A lookup table over arrays: a value that falls in no step becomes NaN (an error for that row only)."""
+    """A lookup table over arrays: NaN in (a row that failed before the lookup) gives NaN out, and a value that
+    falls in no step becomes NaN (an error for that row only), as the scalar call raises for both. A table with
+    an array form of its own (`over_array`, the same steps) is evaluated over the whole array at once."""
+    import numpy as np
+
+    whole = getattr(fn, "over_array", None)
+    if whole is not None:
+        return lambda x: whole(np.asarray(x, dtype=float))
 
     def one(x: float) -> float:
+        if math.isnan(x):
+            return math.nan
         try:
             return fn(x)
         except ValueError:
             return math.nan
-
-    import numpy as np
 
     return np.vectorize(one, otypes=[float])
 
