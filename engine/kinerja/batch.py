@@ -201,7 +201,9 @@ class BatchResult:
             return None if math.isnan(v) else v
 
         lo = val("target")
-        target: float | tuple[float, float] | None = (lo, float(c["target_high"][i])) if c["range"][i] else lo
+        target: float | tuple[float, float] | None = lo
+        if lo is not None and c["range"][i]:
+            target = (lo, float(c["target_high"][i]))
         grade = self.plan_grade(node, int(c["grade"][i]))
         numbers = (node_id, target, val("actual"), val("achievement"), val("score"), grade, status)
         if status == "scored" or not why:
@@ -405,7 +407,7 @@ def _checked(plan: Plan, table: Table, problems: list[Problem]) -> dict[tuple[st
     return out
 
 
-def _refusal(table: Table, i: int, key: str, per: str, code: str, args: dict[str, Any]) -> Problem:
+def _refusal(table: Table, i: Any, key: str, per: str, code: str, args: dict[str, Any]) -> Problem:
     return Problem(code, "error", "<tabel>", key, f"realisasi[{table.units[i]}, {per}]", args)
 
 

@@ -439,7 +439,13 @@ def achievement(
 
 # ------------------------------------------------------------------ one generated function per scorer
 
-_OPERATOR_TEXT = {operator.gt: ">", operator.ge: ">=", operator.lt: "<", operator.le: "<=", operator.eq: "=="}
+_OPERATOR_TEXT: dict[Any, str] = {
+    operator.gt: ">",
+    operator.ge: ">=",
+    operator.lt: "<",
+    operator.le: "<=",
+    operator.eq: "==",
+}
 _BOUND_TESTS = tuple((attr, _OPERATOR_TEXT[test]) for attr, test in BOUNDS)
 
 
