@@ -171,7 +171,7 @@ def _float_pow(a: Any, b: Any) -> Any:
             return math.nan
         return r if isinstance(r, float) else math.nan  # a complex result: the scalar path refuses it
 
-    return np.frompyfunc(one, 2, 1)(a, b).astype(float)
+    return np.asarray(np.frompyfunc(one, 2, 1)(a, b), dtype=float)
 
 
 def _vector_table(fn: Callable[[float], float]) -> Callable[[Any], Any]:
