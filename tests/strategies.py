@@ -283,3 +283,201 @@ JUNK_FORMULA = st.one_of(
     ),
     st.text(max_size=40),
 )
+
+
+# ------------------------------------------------------------------------------------------ equivalence plans
+# Plans for the path-equivalence test (tests/test_equivalence.py): every kind of node and every rule that can
+# make the per-unit and the batch path part ways. `spec` = (plan meta, goals, included rule set or None).
+
+TARGET_TEXT = st.one_of(
+    st.sampled_from(["-", "0", "1", "3", "50", "100"]),
+    st.integers(1, 300).map(str),
+    HUNDREDTHS.filter(lambda x: x < 400).map(fmt_plain),
+)
+AGGREGATION = st.sampled_from(("jumlah", "terakhir", "rata_rata", "maksimum", "minimum"))
+COUNT_OR_NOT = st.sampled_from(("giat", "kasus", "persen", "menit", "poin"))
+
+
+def _targets(draw: st.DrawFn, periods: int, gaps: bool = True) -> dict[str, Any]:
+    """target_tw (with gaps: a period without target) and sometimes an annual target or range."""
+    d: dict[str, Any] = {}
+    text = TARGET_TEXT if gaps else TARGET_TEXT.filter(lambda t: t != "-")
+    d["target_tw"] = draw(st.lists(text, min_size=periods, max_size=periods))
+    annual = draw(st.sampled_from(("none", "number", "range")))
+    if annual == "number":
+        d["target"] = draw(st.integers(1, 300))
+    elif annual == "range":
+        lo = draw(st.integers(1, 200))
+        d["target"] = [lo, lo + draw(st.integers(0, 100))]
+    return d
+
+
+@st.composite
+def _table_steps(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """A lookup table (`tabel`): 1-4 steps with bounds, sometimes a catch-all step at the end."""
+    bounds = ("lebih_dari", "minimal", "kurang_dari", "maksimal", "sama_dengan")
+    steps = []
+    for _ in range(draw(st.integers(1, 4))):
+        key = draw(st.sampled_from(bounds))
+        steps.append(
+            {key: draw(st.sampled_from([0, 1, 2, 5, 50, 100])), "nilai": draw(st.sampled_from([0, 25, 50, 100, 110]))}
+        )
+    if draw(st.booleans()):
+        steps.append({"nilai": draw(st.sampled_from([0, 10, 75]))})
+    return steps
+
+
+@st.composite
+def _equivalence_plan(draw: st.DrawFn) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any] | None]:
+    monthly_plan = draw(st.booleans()) if draw(st.integers(0, 3)) == 0 else False
+    n = 12 if monthly_plan else 4
+    meta = {"periode": "bulan" if monthly_plan else "triwulan"}
+
+    def direct(node_id: str, weight: float | None = None) -> dict[str, Any]:
+        kind, unit = draw(
+            st.sampled_from((("jumlah", "giat"), ("langsung", "persen"), ("batas", "menit"), ("jumlah", "pers")))
+        )
+        d = {
+            "id": node_id,
+            "nama": f"Indikator {node_id}",
+            "jenis": kind,
+            "satuan": unit,
+            "sifat_periode": draw(st.sampled_from(SEMANTICS)),
+            "polaritas": draw(POLARITY),
+            **_targets(draw, n),
+        }
+        if draw(st.integers(0, 3)) == 0:
+            d["agregasi"] = draw(AGGREGATION)
+        if weight is not None:
+            d["bobot"] = weight
+        return d
+
+    weights = draw(WEIGHTS)
+    index = {
+        "id": "iku_indeks",
+        "nama": "Indeks",
+        "jenis": "indeks",
+        "metode": draw(st.sampled_from(("rata_tertimbang", "geometrik"))),
+        "dari": draw(st.sampled_from(("capaian", "nilai", "realisasi"))),
+        "batas_kontribusi": draw(st.booleans()),
+        "sifat_periode": "tetap",
+        **_targets(draw, n, gaps=False),
+        "indikator": [direct(f"iku_k{i}", float(w)) for i, w in enumerate(weights)],
+    }
+    table = {
+        "id": "iku_tabel",
+        "nama": "Nilai menurut tabel",
+        "jenis": "rumus",
+        "satuan": "poin",
+        "rumus": draw(
+            st.sampled_from(("nilai_t(a / b * 100)", "nilai_t(a - b)", "nilai_t(a) + nilai_t(b)", "nilai_t(a / b) * 2"))
+        ),
+        "masukan": dict.fromkeys(("a", "b"), draw(COUNT_OR_NOT)),
+        "tabel": {"nilai_t": draw(_table_steps())},
+        "sifat_periode": draw(st.sampled_from(SEMANTICS)),
+        **_targets(draw, n),
+    }
+    months = {
+        "id": "iku_bulanan",
+        "nama": "Serapan dari data bulanan",
+        "jenis": "rasio",
+        "satuan": "persen",
+        "pembilang": "realisasi",
+        "penyebut": "pagu",
+        "masukan": {
+            "realisasi": {"satuan": "juta_rupiah", "periode": "bulan", "agregasi": draw(AGGREGATION)},
+            "pagu": {"satuan": "juta_rupiah", **({"nilai": 1200} if draw(st.booleans()) else {})},
+        },
+        "sifat_periode": draw(st.sampled_from(SEMANTICS)),
+        **_targets(draw, n),
+    }
+    per_period = {
+        "id": "iku_per_periode",
+        "nama": "Dihitung per periode",
+        "jenis": "rumus",
+        "satuan": "persen",
+        "rumus": draw(
+            st.sampled_from(("min(x / y * 100, 120)", "nilai_p(x - y) if y > 0 else 0", "(x - y) / y * 100"))
+        ),
+        "masukan": {"x": "giat", "y": {"satuan": "giat", **({"nilai": 4} if draw(st.booleans()) else {})}},
+        "hitung_per_periode": True,
+        "tabel": {"nilai_p": draw(_table_steps())},
+        "sifat_periode": draw(st.sampled_from(SEMANTICS)),
+        **_targets(draw, n),
+    }
+    if draw(st.booleans()):
+        per_period["agregasi"] = draw(AGGREGATION)
+    free = {
+        "id": "iku_bebas",
+        "nama": "Rumus bebas",
+        "jenis": "rumus",
+        "satuan": "poin",
+        "rumus": draw(formula(("a", "b", "iku_tabel"), max_leaves=6, booleans=False)),
+        "masukan": {"a": "poin", "b": "poin"},
+        "sifat_periode": draw(st.sampled_from(SEMANTICS)),
+        **_targets(draw, n),
+    }
+    nodes = [index, table, months, per_period, free]
+    included = None
+    if not monthly_plan and draw(st.booleans()):
+        nodes.append(
+            {
+                "id": "iku_sertakan",
+                "nama": "Nilai dari aturan standar",
+                "jenis": "rumus",
+                "satuan": "poin",
+                "sifat_periode": "tetap",
+                **_targets(draw, n),
+                "sertakan": {"aturan": "standar/mini", "versi": "v1"},
+            }
+        )
+        included = {
+            "steps": draw(_table_steps()),
+            "method": draw(st.sampled_from(("rata_tertimbang", "geometrik"))),
+        }
+    goals = [{"id": "ss_uji", "nama": "Sasaran uji", "indikator": nodes}]
+    return meta, goals, included  # fmt: skip
+
+
+EQUIVALENCE_PLAN = _equivalence_plan()
+
+
+def write_equivalence_plan(
+    folder: Path, spec: tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any] | None]
+) -> Path:
+    """Write an EQUIVALENCE_PLAN to `folder`/rencana (and its included rule set to `folder`/standar/mini)."""
+    meta, goals, included = spec
+    plan = write_plan(folder / "rencana", goals, **meta)
+    if included is not None:
+        mini = folder / "standar" / "mini"
+        mini.mkdir(parents=True)
+        (mini / "rencana.toml").write_text(
+            rencana_text(id="mini", nama="Aturan standar uji", versi="v1", hasil="mini_hasil"), encoding="utf-8"
+        )
+        nodes = [
+            {
+                "id": "mini_hasil",
+                "nama": "Hasil",
+                "jenis": "indeks",
+                "metode": included["method"],
+                "dari": "realisasi",
+                "satuan": "poin",
+                "indikator": [
+                    {"id": "mini_a", "nama": "A", "jenis": "langsung", "satuan": "poin", "bobot": 60},
+                    {
+                        "id": "mini_b",
+                        "nama": "B",
+                        "jenis": "rumus",
+                        "satuan": "poin",
+                        "bobot": 40,
+                        "rumus": "nilai_m(jumlah)",
+                        "masukan": {"jumlah": "kasus"},
+                        "tabel": {"nilai_m": included["steps"]},
+                    },
+                ],
+            },
+        ]
+        (mini / "01-mini.toml").write_text(
+            goal_file_text([{"id": "mini", "nama": "Mini", "indikator": nodes}]), encoding="utf-8"
+        )
+    return plan  # fmt: skip

@@ -116,3 +116,18 @@ def test_by_unit_reads_parquet_like_csv(tmp_path: Path, at_root: Path) -> None:
     assert got[(rows[dropped]["unit"], rows[dropped]["id"])]["status"] == "no_data"  # null is not zero
     assert got[("Polsek Gambut", rows[dropped]["id"])]["actual"] is not None
     assert got[own[:2]]["target"] == 25.0 != plan.by_id[own[1]].period_targets["TW2"]
+
+
+def test_by_unit_csv_carries_status_and_reason(tmp_path: Path, at_root: Path) -> None:
+    """The CSV has the reason column (rows() carries the per-unit reason; the CSV writer once refused it)."""
+    table = tmp_path / "units.csv"
+    per_unit = _long_table(table)
+    result = CliRunner().invoke(app, ["score", PLAN, "--by", "unit", "-d", str(table), "-p", "sd-TW2", "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(result.stdout.splitlines(), delimiter=";"))
+    plan = kinerja.load_plan(PLAN)
+    card = plan.score(per_unit["Polsek Gambut"], "sd-TW2")
+    got = {r["id"]: r for r in rows if r["unit"] == "Polsek Gambut"}
+    assert {r.status for r in card.results.values()} >= {"scored", "no_target"}
+    for n in plan.nodes:
+        assert (got[n.id]["status"], got[n.id]["reason"]) == (card[n.id].status, card[n.id].reason), n.id

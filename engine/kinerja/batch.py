@@ -1,31 +1,38 @@
 """Evaluate phase, columnar: score many units against one compiled plan at once.
 
-Every node is evaluated over numpy arrays with one row per unit, through the same compiled formulas and
-profile rules as the per-unit path (`evaluate.py`), and gives the same numbers and statuses. Targets may
-differ per unit. Traces are not built here (ask `Plan.score` for one unit when an auditor needs it).
+Every node is evaluated over numpy arrays with one row per unit and gives what the per-unit path
+(`evaluate.py`) gives that unit alone: the same numbers, statuses and reasons. Nothing here restates a rule:
+
+- the target of a period and which periods must be reported are the per-unit functions themselves
+  (`evaluate.period_target_value`, `evaluate._required`), called once per distinct set of targets (units
+  with their own targets get `evaluate.with_targets`, as `Plan.score(..., targets=...)` does);
+- aggregations are `periods.AGGREGATIONS` (each rule has its scalar form and its array twin side by side),
+  months of a period come from `periods.months_of`;
+- values are refused by `data.VALUE_CHECKS`, the checks `bind` applies per value;
+- formulas and lookup tables run from the same checked trees (`Formula.evaluate_array`, `StepTable.over_array`);
+- capaian, nilai and predikat use the profile's own formula choice (`Profile.capaian_formula`), the array twin
+  of its rounding (`Profile.rounding_array`), the bands' bounds (`profile.holds_array`) and grade steps;
+- reasons (and traces) of units that are not scored are asked of the per-unit path for that unit and node.
+
+`tests/test_equivalence.py` holds the paths equal on every bundled plan and on generated ones.
 """
 
 from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .data import VALUE_CHECKS, Value, _keys
 from .errors import DataError, Problem, close_matches
-from .numbers import (
-    CONVENTIONS,
-    NumberFormatError,
-    decide_convention,
-    parse_written,
-    round_half_up_array,
-    truncate_array,
-)
-from .periods import MONTHS, TARGET_FROM_QUARTERS, Period, months_of
+from .numbers import CONVENTIONS, NumberFormatError, decide_convention, parse_written
+from .periods import AGGREGATIONS, MONTHS, Period, month_columns, months_of
 from .result import NodeResult, Scorecard
 
 if TYPE_CHECKING:
@@ -35,7 +42,9 @@ if TYPE_CHECKING:
 
 SCORED, NO_DATA, NO_TARGET, ERROR = 0, 1, 2, 3
 STATUS_NAMES = ("scored", "no_data", "no_target", "error")
-_AGG = {"jumlah": "sum", "terakhir": "last", "rata_rata": "mean", "maksimum": "max", "minimum": "min"}
+# the state of a computed realisasi, in the order the per-unit path finds them (the first one decides)
+_OK, _MISSING, _DEP_ERROR, _CALC_ERROR = 0, 1, 2, 3
+_ANNUAL_KEYS = ("TAHUN", "YEAR")  # a per-unit annual target in the table; `with_targets` reads "TAHUN"
 
 
 @dataclass
@@ -53,6 +62,8 @@ class Table:
     values: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
     targets: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # the values checked against a plan (`_checked`): (plan, values, refusals)
+    _checked: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
 
 
 def read_table(
@@ -174,7 +185,9 @@ def _columns(
 class BatchResult:
     """Scores of many units: per node, arrays over units (target, actual, achievement, score, grade, status).
 
-    `result(unit, node_id)` and `scorecard(unit)` give the same values `Plan.score` would (without trace).
+    `result(unit, node_id)`, `scorecard(unit)` and `rows()` give what `Plan.score` gives that unit alone:
+    numbers, status and reason (the reason of a unit that is not scored, and a trace when asked for, come
+    from the per-unit path for that unit and node, from the same checked values).
     """
 
     plan: Plan = field(repr=False)
@@ -182,10 +195,26 @@ class BatchResult:
     units: tuple[str, ...]
     columns: dict[str, dict[str, np.ndarray]] = field(repr=False)
     problems: tuple[Problem, ...] = ()
+    lang: str = ""
+    at: Period | None = field(default=None, repr=False, compare=False)
+    values: Mapping[tuple[str, str], np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    targets: Mapping[tuple[str, str], np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    _where: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def language(self) -> str:
+        return self.lang or self.plan.language
 
     def result(self, unit: str, node_id: str) -> NodeResult:
-        """One node's result for one unit."""
-        i = self.units.index(unit)
+        """One node's result for one unit, with its reason (and a trace built on first access)."""
+        return self._result(self._index(unit), node_id, True)
+
+    def _index(self, unit: str) -> int:
+        if not self._where:
+            self._where.update((u, i) for i, u in enumerate(self.units))
+        return self._where[unit]
+
+    def _result(self, i: int, node_id: str, why: bool) -> NodeResult:
         c = self.columns[node_id]
         node = self.plan.by_id[node_id]
         status = STATUS_NAMES[int(c["status"][i])]
@@ -194,24 +223,65 @@ class BatchResult:
             v = float(c[name][i])
             return None if math.isnan(v) else v
 
-        target: float | tuple[float, float] | None
-        lo, hi = val("target"), val("target_high")
-        target = (lo, hi) if lo is not None and hi is not None and isinstance(node.target, tuple) else lo
-        g = int(c["grade"][i])
-        grade = self.plan_grade(node, g)
-        return NodeResult(
-            node_id, target, val("actual"), val("achievement"), val("score"), grade, status, "", node.unit
-        )
+        lo = val("target")
+        target: float | tuple[float, float] | None = lo
+        if lo is not None and c["range"][i]:
+            target = (lo, float(c["target_high"][i]))
+        grade = self.plan_grade(node, int(c["grade"][i]))
+        numbers = (node_id, target, val("actual"), val("achievement"), val("score"), grade, status)
+        if status == "scored" or not why:
+            return NodeResult(*numbers, "", node.unit, self._trace_source(i, node) if why else ())
+        return NodeResult(*numbers, self._reason(i, node, status), node.unit, self._trace_source(i, node))
+
+    def _reason(self, i: int, node: Node, status: str) -> str:
+        """The reason the per-unit path gives this unit for this node (its own function, its own words)."""
+        from .evaluate import TraceSource, _reason, _score_node
+
+        if node.mode == "group":
+            return _reason(self.language, "group")
+        if status == "no_target":
+            return _reason(self.language, "no-target", period=self.period)
+        plan, values, period, deps, lang, targets = self._scalar_inputs(i, node)
+        source = TraceSource(plan, values, period, lang, targets)
+        return _score_node(node, plan, values, period, deps, lang, targets, source=source).reason
+
+    def _scalar_inputs(self, i: int, node: Node) -> tuple[Any, ...]:
+        """What `evaluate._score_node` needs for unit i: the plan, its values, the period, the results of the
+        nodes `node` reads, the language and the unit's own targets."""
+        assert self.at is not None
+        deps = {r: self._result(i, r, False) for r in node.refs}
+        return (self.plan, _UnitValues(self.values, i), self.at, deps, self.language, self._unit_targets(i))
+
+    def _unit_targets(self, i: int) -> dict[tuple[str, str], float] | None:
+        out = {}
+        for (nid, per), arr in self.targets.items():
+            v = float(arr[i])
+            if not math.isnan(v):
+                out[(nid, "TAHUN" if per in _ANNUAL_KEYS else per)] = v
+        return out or None
+
+    def _trace_source(self, i: int, node: Node) -> Any:
+        """What builds the trace on first access: the per-unit path run traced for this unit and node."""
+        if self.at is None or node.mode == "group":
+            return ()
+        return partial(self._trace, i)
+
+    def _trace(self, i: int, node_id: str) -> tuple[dict[str, Any], ...]:
+        from .evaluate import TraceSource
+
+        plan, values, period, deps, lang, targets = self._scalar_inputs(i, self.plan.by_id[node_id])
+        return TraceSource(plan, values, period, lang, targets)(node_id, deps)
 
     def plan_grade(self, node: Node, index: int) -> str | None:
         if index < 0 or node.profile is None:
             return None
         step = node.profile.spec.grades.steps[index]
-        return step.grade_en if self.plan.language == "en" and step.grade_en else step.grade
+        return step.grade_en if self.language == "en" and step.grade_en else step.grade
 
     def scorecard(self, unit: str) -> Scorecard:
-        """All node results for one unit (no trace)."""
-        return Scorecard(self.plan, self.period, {n.id: self.result(unit, n.id) for n in self.plan.nodes}, ())
+        """All node results for one unit (with reasons; traces built on first access)."""
+        i = self._index(unit)
+        return Scorecard(self.plan, self.period, {n.id: self._result(i, n.id, True) for n in self.plan.nodes}, ())
 
     def __len__(self) -> int:
         return len(self.units) * len(self.columns)
@@ -231,42 +301,70 @@ class BatchResult:
         return out
 
     def rows(self) -> Iterable[dict[str, Any]]:
-        """One dict per (unit, node), for CSV or JSON output."""
+        """One dict per (unit, node), for CSV or JSON output: the numbers, status and reason of `result`."""
         for i, u in enumerate(self.units):
             for n in self.plan.nodes:
-                c = self.columns[n.id]
+                r = self._result(i, n.id, False)
+                reason = self._reason(i, n, r.status) if r.status != "scored" else ""
+                target = r.target
                 yield {
                     "unit": u,
                     "id": n.id,
-                    "target": _f(c["target"][i]),
-                    "actual": _f(c["actual"][i]),
-                    "achievement": _f(c["achievement"][i]),
-                    "score": _f(c["score"][i]),
-                    "grade": self.plan_grade(n, int(c["grade"][i])),
-                    "status": STATUS_NAMES[int(c["status"][i])],
+                    "target": list(target) if isinstance(target, tuple) else target,
+                    "actual": r.actual,
+                    "achievement": r.achievement,
+                    "score": r.score,
+                    "grade": r.grade,
+                    "status": r.status,
+                    "reason": reason,
                 }
 
 
-def _f(x: float) -> float | None:
-    return None if math.isnan(x) else float(x)
+class _UnitValues(Mapping[tuple[str, str], Value]):
+    """One unit's checked values as the bound values the per-unit path reads (missing = absent)."""
+
+    __slots__ = ("columns", "i")
+
+    def __init__(self, columns: Mapping[tuple[str, str], np.ndarray], i: int) -> None:
+        self.columns, self.i = columns, i
+
+    def __getitem__(self, key: tuple[str, str]) -> Value:
+        v = float(self.columns[key][self.i])
+        if math.isnan(v):
+            raise KeyError(key)
+        return Value(v, "<tabel>", 0, f"{v!r}")
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return (k for k, a in self.columns.items() if not math.isnan(a[self.i]))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 # ------------------------------------------------------------------------------------------- scoring
 
 
-def score_many(plan: Plan, table: Table, period: Period) -> BatchResult:
+def score_many(plan: Plan, table: Table, period: Period, lang: str | None = None) -> BatchResult:
     """Score every unit of `table` for `period`; see `Plan.score_many`."""
     n = len(table.units)
     problems = list(table.problems)
-    keys = _known_keys(plan)
-    for (key, per), _ in table.values.items():
-        if key not in keys:
+    _, _, monthly, _ = _keys(plan)
+    reported = _reported(plan)
+    known = set(reported)
+    for key, per in table.values:
+        if key not in known:
             problems.append(
                 Problem(
-                    "data-unknown-id", "error", "<tabel>", key, "id", {"id": key}, suggestions=close_matches(key, keys)
+                    "data-unknown-id",
+                    "error",
+                    "<tabel>",
+                    key,
+                    "id",
+                    {"id": key},
+                    suggestions=close_matches(key, reported),
                 )
             )
-        elif per not in (MONTHS if keys[key] else plan.periods):
+        elif per not in (MONTHS if key in monthly else plan.periods):
             problems.append(
                 Problem(
                     "data-unknown-period",
@@ -277,337 +375,350 @@ def score_many(plan: Plan, table: Table, period: Period) -> BatchResult:
                     {"period": per, "choices": ", ".join(plan.periods)},
                 )
             )
-    table = _without_fractional_counts(plan, table, problems)
+    values = _checked(plan, table, problems)
     cols: dict[str, dict[str, np.ndarray]] = {}
     for nid in plan.order:
-        node = plan.by_id[nid]
-        cols[nid] = _node(node, plan, table, period, cols, n)
-    return BatchResult(plan, period.label, tuple(table.units), cols, tuple(problems))
+        cols[nid] = _node(plan.by_id[nid], plan, values, table.targets, period, cols, n)
+    return BatchResult(
+        plan, period.label, tuple(table.units), cols, tuple(problems), lang or plan.language, period, values,
+        table.targets,
+    )  # fmt: skip
 
 
-def _without_fractional_counts(plan: Plan, table: Table, problems: list[Problem]) -> Table:
-    """The table with every fractional count refused (a count cannot be 1.2), as `data.bind` refuses it for
-    one unit; the caller's table is left as it is."""
+def _reported(plan: Plan) -> list[str]:
+    """The keys a unit reports: direct nodes and formula inputs."""
+    out = [nd.id for nd in plan.nodes if nd.mode == "direct"]
+    return out + [f"{nd.id}.{name}" for nd in plan.nodes for name in nd.inputs]
+
+
+def _checked(plan: Plan, table: Table, problems: list[Problem]) -> dict[tuple[str, str], np.ndarray]:
+    """The table's values with `data.VALUE_CHECKS` applied as `bind` applies them: a refused value is a
+    problem (unit named) and missing for scoring. Worked out once per table and plan (every period reuses
+    it); the table itself is not changed."""
+    found = table._checked
+    if found is not None and found[0] is plan:
+        problems.extend(found[2])
+        return found[1]
     from .data import fractional_count_mask, whole_count_keys
 
-    whole = whole_count_keys(plan)
-    values = table.values
+    units_of = _keys(plan)[0]
+    whole = whole_count_keys(plan)  # a count cannot be 1.2: refused as `bind` refuses it for one unit
+    checks: dict[str, tuple[Any, ...]] = {}
+    out = dict(table.values)
+    refusals: list[Problem] = []
     for (key, per), arr in table.values.items():
-        factor = whole.get(key)
-        if factor is None:
+        unit = units_of.get(key)
+        if unit is None:
             continue
-        bad = fractional_count_mask(arr, factor)
-        if not bad.any():
-            continue
-        if values is table.values:
-            values = dict(values)
-        values[(key, per)] = np.where(bad, np.nan, arr)
-        node_id, _, name = key.partition(".")
-        node = plan.by_id[node_id]
-        label = plan.units.label(node.inputs[name].unit if name else node.unit_obj)
-        for i in np.flatnonzero(bad):
-            problems.append(
-                Problem(
-                    "data-fractional-count",
-                    "error",
-                    "<tabel>",
-                    key,
-                    f"realisasi ({table.units[i]}, {per})",
-                    {"text": f"{arr[i]:g}", "value": float(arr[i]), "unit": label, "convention": "-"},
-                )
+        applying = checks.get(key)
+        if applying is None:
+            applying = checks[key] = tuple(c for c in VALUE_CHECKS if c.applies(unit))
+        refused = np.isinf(arr)
+        for i in np.flatnonzero(refused):
+            refusals.append(
+                _refusal(table, i, key, per, "data-bad-value", {"text": str(arr[i]), "detail": "not finite"})
             )
-    return table if values is table.values else replace(table, values=values)
+        for check in applying:
+            with np.errstate(invalid="ignore"):
+                hit = np.asarray(check.refuses(arr), dtype=bool) & ~refused & ~np.isnan(arr)
+            if hit.any():
+                label = plan.units.label(unit)
+                for i in np.flatnonzero(hit):
+                    refusals.append(_refusal(table, i, key, per, check.code, {"value": float(arr[i]), "unit": label}))
+                refused |= hit
+        factor = whole.get(key)
+        if factor is not None:
+            hit = fractional_count_mask(arr, factor) & ~refused & ~np.isnan(arr)
+            if hit.any():
+                label = plan.units.label(unit)
+                for i in np.flatnonzero(hit):
+                    args = {"text": f"{arr[i]:g}", "value": float(arr[i]), "unit": label, "convention": "-"}
+                    refusals.append(_refusal(table, i, key, per, "data-fractional-count", args))
+                refused |= hit
+        if refused.any():
+            out[(key, per)] = np.where(refused, np.nan, arr)
+    table._checked = (plan, out, tuple(refusals))
+    problems.extend(refusals)
+    return out
 
 
-def _known_keys(plan: Plan) -> dict[str, bool]:
-    keys: dict[str, bool] = {}
-    for node in plan.nodes:
-        if node.mode == "direct":
-            keys[node.id] = False
-        for name, inp in node.inputs.items():
-            keys[f"{node.id}.{name}"] = inp.monthly
-    return keys
+def _refusal(table: Table, i: Any, key: str, per: str, code: str, args: dict[str, Any]) -> Problem:
+    return Problem(code, "error", "<tabel>", key, f"realisasi[{table.units[i]}, {per}]", args)
 
 
-def _matrix(table: Table, key: str, members: Sequence[str], n: int) -> np.ndarray:
+def _matrix(values: Mapping[tuple[str, str], np.ndarray], key: str, members: Sequence[str], n: int) -> np.ndarray:
     out = np.full((n, len(members)), np.nan)
     for j, p in enumerate(members):
-        a = table.values.get((key, p))
+        a = values.get((key, p))
         if a is not None:
             out[:, j] = a
     return out
 
 
-def _targets(node: Node, table: Table, periods: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per-unit quarterly targets (n, P) and annual low/high (n,), the plan's unless the table overrides."""
-    q = np.empty((n, len(periods)))
-    for j, p in enumerate(periods):
-        base = node.period_targets[p]
-        q[:, j] = np.nan if base is None else base
-        o = table.targets.get((node.id, p))
-        if o is not None:
-            q[:, j] = np.where(np.isnan(o), q[:, j], o)
-    t = node.target
-    lo = np.full(n, np.nan if t is None else (t[0] if isinstance(t, tuple) else t))
-    hi = np.full(n, np.nan if t is None else (t[1] if isinstance(t, tuple) else t))
-    for key in ("TAHUN", "YEAR"):
-        o = table.targets.get((node.id, key))
-        if o is not None:
-            lo = np.where(np.isnan(o), lo, o)
-            hi = np.where(np.isnan(o), hi, o)
-    return q, lo, hi
+@dataclass
+class _Targets:
+    """Per unit: the period's target (low and high; NaN = none), whether it is a range, and which of the
+    period's members must be reported (n × members)."""
+
+    low: np.ndarray
+    high: np.ndarray
+    is_range: np.ndarray
+    required: np.ndarray
 
 
-def _aggregate(how: str, x: np.ndarray) -> np.ndarray:
-    """Aggregate present values along axis 1 exactly as `periods.AGGREGATIONS` does per unit."""
-    present = ~np.isnan(x)
-    if how == "sum":
-        acc = np.zeros(x.shape[0])
-        for j in range(x.shape[1]):  # left to right, as the per-unit path
-            acc = np.where(present[:, j], acc + np.where(present[:, j], x[:, j], 0.0), acc)
-        return acc
-    if how == "mean":
-        acc = _aggregate("sum", x)
-        with np.errstate(all="ignore"):
-            return acc / present.sum(axis=1)
-    if how == "last":
-        idx = np.where(present, np.arange(x.shape[1]), -1).max(axis=1)
-        return np.where(idx >= 0, x[np.arange(x.shape[0]), np.maximum(idx, 0)], np.nan)
-    with np.errstate(all="ignore"):
-        if how == "max":
-            return np.where(present.any(axis=1), np.nanmax(np.where(present, x, -np.inf), axis=1), np.nan)
-        return np.where(present.any(axis=1), np.nanmin(np.where(present, x, np.inf), axis=1), np.nan)
+def _period_targets(
+    node: Node, plan: Plan, targets: Mapping[tuple[str, str], np.ndarray], period: Period, n: int
+) -> _Targets:
+    """The per-unit rules themselves, once per distinct set of a unit's own targets (usually one set)."""
+    from .evaluate import _required, period_target_value, with_targets
+
+    own = [
+        (k, a)
+        for k in (*plan.periods, *_ANNUAL_KEYS)
+        if (a := targets.get((node.id, k))) is not None and not np.isnan(a).all()
+    ]
+    groups: dict[tuple[float | None, ...], list[int]] = {}
+    if own:
+        rows = np.column_stack([a for _, a in own]).tolist()
+        for i, row in enumerate(rows):
+            groups.setdefault(tuple(None if x != x else x for x in row), []).append(i)
+    else:
+        groups[()] = []
+    low, high = np.full(n, np.nan), np.full(n, np.nan)
+    is_range = np.zeros(n, dtype=bool)
+    required = np.zeros((n, len(period.members)), dtype=bool)
+    for row, idx in groups.items():
+        ov = {
+            (node.id, "TAHUN" if k in _ANNUAL_KEYS else k): v
+            for (k, _), v in zip(own, row, strict=True)
+            if v is not None
+        }
+        nd = with_targets(node, ov) if ov else node
+        t = period_target_value(nd, period)
+        need = _required(nd, period)
+        at = idx if own else slice(None)
+        if isinstance(t, tuple):
+            low[at], high[at], is_range[at] = t[0], t[1], True
+        elif t is not None:
+            low[at] = high[at] = t
+        required[at] = [p in need for p in period.members]
+    return _Targets(low, high, is_range, required)
 
 
-def _series(
-    key: str, table: Table, members: Sequence[str], required: np.ndarray, fixed: float | None, how: str, n: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Aggregated value and missing-mask over units (mirrors evaluate._series + aggregation)."""
-    x = _matrix(table, key, members, n)
+def _series(values: Mapping[tuple[str, str], np.ndarray], key: str, members: Sequence[str], required: np.ndarray,
+            fixed: float | None, how: str, n: int) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Aggregated value and no-data mask over units (evaluate._series + aggregation): required periods not
+    reported take `fixed` if the rules give one, else the unit has no data; so has a unit with no value."""
+    x = _matrix(values, key, members, n)
     if fixed is not None:
         x = np.where(required & np.isnan(x), fixed, x)
-    missing = (required & np.isnan(x)).any(axis=1) | np.isnan(x).all(axis=1)
-    return _aggregate(how, x), missing
+    absent = np.isnan(x)
+    missing = (required & absent).any(axis=1) | absent.all(axis=1)
+    return AGGREGATIONS[how].array(x), missing
 
 
 def _node(
-    node: Node, plan: Plan, table: Table, period: Period, cols: Mapping[str, dict[str, np.ndarray]], n: int
+    node: Node,
+    plan: Plan,
+    values: Mapping[tuple[str, str], np.ndarray],
+    targets: Mapping[tuple[str, str], np.ndarray],
+    period: Period,
+    cols: Mapping[str, dict[str, np.ndarray]],
+    n: int,
 ) -> dict[str, np.ndarray]:
     nan = np.full(n, np.nan)
-    status = np.full(n, NO_DATA, dtype=np.int8)
+    status = np.full(n, NO_TARGET, dtype=np.int8)
     out = {
-        "target": nan.copy(),
-        "target_high": nan.copy(),
-        "actual": nan.copy(),
-        "achievement": nan.copy(),
-        "score": nan.copy(),
+        "target": nan,
+        "target_high": nan,
+        "range": np.zeros(n, dtype=bool),
+        "actual": nan,
+        "achievement": nan,
+        "score": nan,
         "grade": np.full(n, -1, dtype=np.int8),
         "status": status,
     }
-    if node.mode == "group":
-        status[:] = NO_TARGET
+    if node.mode == "group" or node.profile is None:
         return out
-    periods = plan.periods
-    q, lo_year, hi_year = _targets(node, table, periods, n)
-    idx = [periods.index(p) for p in period.members]
-    tq = q[:, idx]
-    # target for the period
-    if period.kind == "single":
-        t_lo = t_hi = tq[:, 0]
-    elif period.kind == "year" and node.target is not None:
-        t_lo, t_hi = lo_year, hi_year
-    else:
-        how_t = _AGG[TARGET_FROM_QUARTERS[node.semantics]]
-        if how_t == "last":
-            t_lo = tq[:, -1]
-        else:
-            t_lo = _aggregate(how_t, tq)
-            t_lo = np.where(np.isnan(tq).all(axis=1), np.nan, t_lo)
-        t_hi = t_lo
-    # which periods need realisasi (mirrors evaluate._required)
-    how = _AGG[node.aggregation]
-    if period.kind == "single":
-        required = np.ones((n, 1), dtype=bool)
-    elif how == "last":
-        required = np.zeros((n, len(idx)), dtype=bool)
-        required[:, -1] = True
-    else:
-        has_t = ~np.isnan(tq)
-        required = np.where(has_t.any(axis=1)[:, None], has_t, True)
-    err = np.zeros(n, dtype=bool)
+    tg = _period_targets(node, plan, targets, period, n)
+    out["target"], out["target_high"], out["range"] = tg.low, tg.high, tg.is_range
+    how = node.aggregation
     if node.mode == "direct":
-        actual, missing = _series(node.id, table, period.members, required, None, how, n)
+        actual, missing = _series(values, node.id, period.members, tg.required, None, how, n)
+        state = np.where(missing, _MISSING, _OK)
     elif node.mode == "formula":
-        assert node.formula is not None
         if node.per_period and period.kind != "single":
-            # mirrors evaluate.py: quarter by quarter, the first failing quarter decides the status
-            per = np.full((n, len(period.members)), np.nan)
-            nd = np.zeros(n, dtype=bool)
-            decided = np.zeros(n, dtype=bool)
-            for j, p in enumerate(period.members):
-                a_j, m_j, e_j = _formula_arrays(node, table, (p,), required[:, j : j + 1], cols, n)
-                e_j = e_j | (~m_j & np.isnan(a_j))
-                stop_nd = required[:, j] & m_j & ~decided
-                nd |= stop_nd
-                decided |= stop_nd
-                stop_err = ~m_j & e_j & ~decided
-                err |= stop_err
-                decided |= stop_err
-                per[:, j] = np.where(~m_j & ~e_j, a_j, np.nan)
-            none = np.isnan(per).all(axis=1) & ~decided
-            missing = nd | none
-            actual = _aggregate(how, per)
+            actual, state = _per_period(node, values, period, tg.required, cols, n)
         else:
-            actual, missing, ferr = _formula_arrays(node, table, period.members, required, cols, n)
-            err |= ferr
+            actual, state = _formula(node, values, period.members, tg.required, cols, n)
     else:  # index
-        actual, missing = _index(node, cols, n)
-    err |= ~missing & np.isnan(actual)
-    out["actual"] = np.where(missing | err, np.nan, actual)
-    no_target = np.isnan(t_lo)
-    status[:] = np.where(no_target, NO_TARGET, np.where(missing, NO_DATA, np.where(err, ERROR, NO_TARGET)))
-    ok = ~missing & ~err & ~np.isnan(t_lo)
-    out["target"], out["target_high"] = t_lo, t_hi
+        actual, state = _index(node, cols, n)
+    out["actual"] = np.where(state == _OK, actual, np.nan)
+    has_target = ~np.isnan(tg.low)
+    status[:] = np.where(
+        ~has_target, NO_TARGET, np.where(state == _MISSING, NO_DATA, np.where(state == _OK, SCORED, ERROR))
+    )
+    ok = has_target & (state == _OK)
     if ok.any():
-        assert node.profile is not None
-        ach, score, grade, bad = _profile_arrays(node, node.profile, t_lo, t_hi, out["actual"], ok)
-        out["achievement"] = np.where(ok & ~bad, ach, np.nan)
-        out["score"] = np.where(ok & ~bad, score, np.nan)
-        out["grade"] = np.where(ok & ~bad, grade, -1).astype(np.int8)
-        status[:] = np.where(ok, np.where(bad, ERROR, SCORED), status)
+        ach, score, grade, bad = _profile_arrays(node, node.profile, tg, out["actual"], ok)
+        good = ok & ~bad
+        out["achievement"] = np.where(good, ach, np.nan)
+        out["score"] = np.where(good, score, np.nan)
+        out["grade"] = np.where(good, grade, -1).astype(np.int8)
+        status[:] = np.where(ok & bad, ERROR, status)
     return out
 
 
-def _formula_arrays(
+def _formula(
     node: Node,
-    table: Table,
-    period_members: tuple[str, ...],
+    values: Mapping[tuple[str, str], np.ndarray],
+    members: tuple[str, ...],
     required: np.ndarray,
     cols: Mapping[str, dict[str, np.ndarray]],
     n: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A formula over columns: value, no-data mask and error mask (mirrors evaluate._formula_value)."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """A formula over columns (evaluate._formula_value): the value and its state per unit, the first problem
+    deciding as the per-unit path meets them: a missing input, then the nodes it reads in order, then the
+    formula itself (an operation that raises for a scalar is NaN here)."""
     assert node.formula is not None
     env: dict[str, np.ndarray] = {}
-    missing = np.zeros(n, dtype=bool)
-    err = np.zeros(n, dtype=bool)
+    state = np.full(n, _OK, dtype=np.int8)
     for name, inp in node.inputs.items():
         if name not in node.formula.names:
             continue
-        ihow = _AGG[inp.aggregation or node.aggregation]
+        how = inp.aggregation or node.aggregation
         key = f"{node.id}.{name}"
-        members = months_of(period_members) if inp.monthly else period_members
-        req = np.repeat(required, 3, axis=1) if inp.monthly else required
-        any_data = ~np.isnan(_matrix(table, key, members, n)).all(axis=1)
+        mem, req = (months_of(members), required[:, month_columns(members)]) if inp.monthly else (members, required)
+        v, missing = _series(values, key, mem, req, inp.value, how, n)
         if inp.value is not None:
-            v, m = _series(key, table, members, req, inp.value, ihow, n)
-            env[name] = np.where(any_data, v, inp.value)
-            missing |= np.where(any_data, m, False)
-        else:
-            v, m = _series(key, table, members, req, None, ihow, n)
-            env[name] = v
-            missing |= m
+            # a fixed value from the rules is a level, used once, as is, when the unit reports none of it
+            none = np.isnan(_matrix(values, key, mem, n)).all(axis=1)
+            v = np.where(none, inp.value, v)
+            missing &= ~none
+        env[name] = v
+        state[(state == _OK) & missing] = _MISSING
     for ref in node.refs:
         r = cols[ref]
+        failed = (state == _OK) & np.isnan(r["actual"])
+        state[failed] = np.where(r["status"][failed] == ERROR, _DEP_ERROR, _MISSING)
         env[ref] = r["actual"]
-        missing |= np.isnan(r["actual"]) & (r["status"] != ERROR)
-        err |= np.isnan(r["actual"]) & (r["status"] == ERROR)
     with np.errstate(all="ignore"):
-        actual = (
-            node.formula.evaluate_array(env) if env or not node.formula.names else np.full(n, node.formula.evaluate({}))
-        )
-    return np.broadcast_to(actual, (n,)).astype(float), missing, err
+        if env or node.formula.names:
+            actual = np.broadcast_to(node.formula.evaluate_array(env), (n,)).astype(float)
+        else:
+            try:
+                actual = np.full(n, node.formula.evaluate({}))
+            except (ArithmeticError, ValueError):
+                actual = np.full(n, np.nan)
+    state[(state == _OK) & np.isnan(actual)] = _CALC_ERROR
+    return actual, state
+
+
+def _per_period(
+    node: Node,
+    values: Mapping[tuple[str, str], np.ndarray],
+    period: Period,
+    required: np.ndarray,
+    cols: Mapping[str, dict[str, np.ndarray]],
+    n: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """`hitung_per_periode` (evaluate._actual): the formula for each member on its own, in order; a member that
+    cannot be computed stops the node when it is required (or whenever the formula itself fails) and is left
+    out otherwise; the values computed are then aggregated."""
+    per = np.full((n, len(period.members)), np.nan)
+    state = np.full(n, _OK, dtype=np.int8)
+    decided = np.zeros(n, dtype=bool)
+    each = np.ones((n, 1), dtype=bool)
+    for j, p in enumerate(period.members):
+        v, s = _formula(node, values, (p,), each, cols, n)
+        stop = ~decided & ((s == _CALC_ERROR) | (((s == _MISSING) | (s == _DEP_ERROR)) & required[:, j]))
+        state[stop] = s[stop]
+        decided |= stop
+        per[:, j] = np.where(s == _OK, v, np.nan)
+    none = ~decided & np.isnan(per).all(axis=1)
+    state[none] = _MISSING
+    return AGGREGATIONS[node.aggregation].array(per), state
 
 
 def _index(node: Node, cols: Mapping[str, dict[str, np.ndarray]], n: int) -> tuple[np.ndarray, np.ndarray]:
-    src = {"capaian": "achievement", "nilai": "score", "realisasi": "actual"}[node.index_from]
+    """The weighted mean of the components that have a value (evaluate._index and `_weighted_mean`: summed in
+    id order, contributions capped if the rules say so; geometric: 0 if any is 0, an error if any is negative)."""
+    from .evaluate import _INDEX_OF
+
+    src = _INDEX_OF[node.index_from]
     num = np.zeros(n)
     den = np.zeros(n)
     logs = np.zeros(n)
     zero = np.zeros(n, dtype=bool)
     neg = np.zeros(n, dtype=bool)
-    for ref, w in sorted(zip(node.refs, node.weights, strict=True)):  # id order, as evaluate._index
+    geometric = node.index_method == "geometrik"
+    for ref, w in sorted(zip(node.refs, node.weights, strict=True)):
         v = cols[ref][src]
         present = ~np.isnan(v)
         used = np.minimum(v, 100.0) if node.cap_contribution else v
         den = np.where(present, den + w, den)
-        if node.index_method == "geometrik":
+        if geometric:
             zero |= present & (used == 0)
             neg |= present & (used < 0)
-            with np.errstate(all="ignore"):
-                lg = np.frompyfunc(lambda x: math.log(x) if x > 0 else 0.0, 1, 1)(np.where(present, used, 1.0)).astype(
-                    float
-                )
-            logs = np.where(present, logs + w * lg, logs)
+            # math.log itself, so that the last bit is the per-unit path's
+            lg = np.frompyfunc(lambda x: math.log(x) if x > 0 else 0.0, 1, 1)(np.where(present, used, 1.0))
+            logs = np.where(present, logs + w * lg.astype(float), logs)
         else:
             num = np.where(present, num + w * np.where(present, used, 0.0), num)
     missing = den == 0
     with np.errstate(all="ignore"):
-        if node.index_method == "geometrik":
-            val = np.asarray(
-                np.frompyfunc(math.exp, 1, 1)(np.where(missing, 0.0, logs / np.where(missing, 1.0, den))), dtype=float
-            )
-            val = np.where(zero, 0.0, val)
-            val = np.where(neg, np.nan, val)
+        if geometric:
+            mean = np.where(missing, 0.0, logs / np.where(missing, 1.0, den))
+            val = np.asarray(np.frompyfunc(math.exp, 1, 1)(mean), dtype=float)
+            val = np.where(neg, np.nan, np.where(zero, 0.0, val))
         else:
             val = num / den
-    return np.where(missing, np.nan, val), missing
+    state = np.where(missing, _MISSING, np.where(np.isnan(val), _CALC_ERROR, _OK)).astype(np.int8)
+    return val, state
 
 
 def _profile_arrays(
-    node: Node, prof: Profile, t_lo: np.ndarray, t_hi: np.ndarray, r: np.ndarray, ok: np.ndarray
+    node: Node, prof: Profile, tg: _Targets, r: np.ndarray, ok: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Capaian, nilai, predikat index and an error mask, vectorised; mirrors Profile.achievement/score/grade."""
+    """Capaian, nilai, predikat index and an error mask (where the scalar scorer raises), over arrays: the
+    steps of `Profile.scorer` in its order, from the profile's own choices (formula, rounding, bands, grades)."""
+    from .numbers import round_half_up_array
+    from .profile import holds_array
+
     spec = prof.spec
-    rnd = round_half_up_array if spec.rounding.mode in ("setengah_ke_atas", "half-up") else truncate_array
-    dec = spec.rounding.decimals
+    rnd, dec = prof.rounding_array()
+    f = prof.capaian_formula(node.polarity, node.method)
     with np.errstate(all="ignore"):
         if spec.rounding.actual_first:
             r = rnd(r, dec)
-        is_range = isinstance(node.target, tuple)
-        inside = is_range & (r >= t_lo) & (r <= t_hi)
-        t = np.where(r < t_lo, t_lo, t_hi) if is_range else t_lo
-        if node.polarity == "positive":
-            f = prof.positive
-        elif (node.method or spec.achievement.negative_method) in ("invers", "inverse"):
-            f = prof.negative_inverse
-        else:
-            f = prof.negative
+        low, high = np.minimum(tg.low, tg.high), np.maximum(tg.low, tg.high)
+        inside = tg.is_range & (r >= low) & (r <= high)
+        t = np.where(tg.is_range, np.where(r < low, low, high), tg.low)
         c = f.evaluate_array({"R": r, "T": t})
-        bad = ~np.isfinite(c) & ok & ~inside
+        bad = ok & ~inside & np.isnan(c)
         if spec.achievement.cap is not None:
             c = np.minimum(c, spec.achievement.cap)
         if spec.achievement.floor is not None:
             c = np.maximum(c, spec.achievement.floor)
-        c = rnd(c, dec)
-        c = np.where(inside, 100.0, c)
+        c = np.where(inside, 100.0, rnd(c, dec))
         score = np.full(r.shape, np.nan)
         if prof.bands:
             cb = round_half_up_array(c, spec.rounding.before_bands) if spec.rounding.before_bands is not None else c
-            chosen = np.zeros(r.shape, dtype=bool)
-            for band in prof.bands:
-                b = band.spec
-                m = ~chosen & np.isfinite(cb)
-                if b.above is not None:
-                    m &= cb > b.above
-                if b.at_least is not None:
-                    m &= cb >= b.at_least
-                if b.below is not None:
-                    m &= cb < b.below
-                if b.at_most is not None:
-                    m &= cb <= b.at_most
-                if b.equals is not None:
-                    m &= cb == b.equals
-                if m.any():
-                    v = band.formula.evaluate_array({"C": cb})
-                    score = np.where(m, round_half_up_array(np.broadcast_to(v, r.shape), dec), score)
-                chosen |= m
+            chosen = ~ok | bad
             mts = spec.score.max_target_score
             if node.max_target and mts is not None:
-                score = np.where(cb == 100, mts, score)
-                chosen |= cb == 100
-            bad |= ok & ~chosen & ~bad
-        grade_src = score if spec.grades.of == "nilai" and prof.bands else c
+                top = ~chosen & (cb == 100)
+                score = np.where(top, mts, score)
+                chosen |= top
+            for band in prof.bands:
+                m = ~chosen & holds_array(band.spec, cb)
+                if m.any():
+                    v = round_half_up_array(np.broadcast_to(band.formula.evaluate_array({"C": cb}), r.shape), dec)
+                    score = np.where(m, v, score)
+                    bad |= m & np.isnan(v)
+                chosen |= m
+            bad |= ~chosen
+        grade_src = np.where(np.isnan(score), c, score) if spec.grades.of == "nilai" and prof.bands else c
         grade = np.full(r.shape, -1)
         for k in range(len(spec.grades.steps) - 1, -1, -1):
             grade = np.where(grade_src >= spec.grades.steps[k].at_least, k, grade)

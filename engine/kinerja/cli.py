@@ -577,11 +577,19 @@ def _score_by_unit(
     elif chosen == "csv":
         buf = io.StringIO()
         w = csvmod.DictWriter(
-            buf, fieldnames=["unit", "id", "target", "actual", "achievement", "score", "grade", "status"], delimiter=";"
+            buf,
+            fieldnames=["unit", "id", "target", "actual", "achievement", "score", "grade", "status", "reason"],
+            delimiter=";",
         )
         w.writeheader()
+
+        def cell(v: Any) -> Any:
+            if isinstance(v, list):  # a range target
+                return " - ".join(cell(x) for x in v)
+            return str(v).replace(".", ",") if isinstance(v, float) else v
+
         for row in result.rows():
-            w.writerow({k: (str(v).replace(".", ",") if isinstance(v, float) else v) for k, v in row.items()})
+            w.writerow({k: cell(v) for k, v in row.items()})
         _write(run, output, buf.getvalue())
     else:
         from rich.table import Table as RichTable

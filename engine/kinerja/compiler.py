@@ -21,7 +21,7 @@ from .errors import Problem, close_matches, unknown_choice
 from .formula import FUNCTIONS, Formula, UnitMixError, formula_unit, parse_formula, ratio
 from .numbers import NumberFormatError, parse_written
 from .periods import AGGREGATIONS, SEMANTICS
-from .profile import NEGATIVE_METHODS, POLARITIES, Profile, holds
+from .profile import NEGATIVE_METHODS, POLARITIES, Profile, holds, holds_array
 from .schema import NodeSpec, Step
 from .units import Units
 
@@ -43,6 +43,19 @@ class StepTable:
             if holds(s, x):
                 return s.value
         raise ValueError(f"{x:g} falls in no step of table '{self.name}'")
+
+    def over_array(self, x: Any) -> Any:
+        """The same lookup over a numpy array: the first step whose bounds hold (`holds_array`, the same
+        bounds); NaN where x is NaN or falls in no step (where the scalar call raises)."""
+        import numpy as np
+
+        out = np.full(np.shape(x), np.nan)
+        open_ = ~np.isnan(x)
+        for s in self.steps:
+            hit = open_ & holds_array(s, x)
+            out = np.where(hit, s.value, out)
+            open_ &= ~hit
+        return out
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -466,6 +466,19 @@ def _is_count(unit: Any) -> bool:
     return len(dims) == 1 and next(iter(dims.values())) == 1 and next(iter(dims)) not in ("[waktu]", "[uang]", "[poin]")
 
 
+class ValueCheck(NamedTuple):
+    """A rule a number read for a key must pass: `applies` to the key's unit, `refuses` a value. `refuses` uses
+    comparisons and `&`/`|` only, so it works on one number (bind) and on a numpy array (the batch path)."""
+
+    code: str
+    applies: Callable[[Any], bool]
+    refuses: Callable[[Any], Any]
+
+
+# every path that reads realisasi applies these (`bind` per value, `batch.score_many` per column)
+VALUE_CHECKS: tuple[ValueCheck, ...] = (ValueCheck("data-negative", _is_count, lambda v: v < 0),)
+
+
 def _whole_factor(unit: Any, units: Any) -> float | None:
     """For a unit whose things are counted one by one (kasus, giat, personel...; not time, money, points
     or months), the factor to its base unit ("ribu_penduduk" → 1000); None for every other unit."""
@@ -548,9 +561,10 @@ def _value(
     if not math.isfinite(value):
         refuse("data-bad-value", text=str(raw), detail="not finite")
         return None
-    if value < 0 and _is_count(unit):
-        refuse("data-negative", value=value, unit=units.label(unit))
-        return None
+    for check in VALUE_CHECKS:
+        if check.applies(unit) and check.refuses(value):
+            refuse(check.code, value=value, unit=units.label(unit))
+            return None
     if whole is not None and is_fractional_count(value, whole):
         refuse(
             "data-fractional-count",

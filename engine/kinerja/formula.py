@@ -143,7 +143,7 @@ def _array_globals() -> dict[str, Any]:
         "geomean": lambda *a: np.where(
             _reduce(np.logical_or, tuple(np.asarray(x) < 0 for x in a)),
             np.nan,
-            _reduce(np.multiply, a) ** (1.0 / len(a)),
+            _float_pow(_reduce(np.multiply, a), 1.0 / len(a)),
         ),
         "clamp": lambda x, lo, hi: np.clip(x, lo, hi),
         "sqrt": np.sqrt,
@@ -155,20 +155,42 @@ def _array_globals() -> dict[str, Any]:
         "_div": lambda a, b: np.where(b == 0, np.nan, np.divide(a, np.where(b == 0, 1.0, b))),
         "_mod": lambda a, b: np.where(b == 0, np.nan, np.mod(a, np.where(b == 0, 1.0, b))),
         "_floordiv": lambda a, b: np.where(b == 0, np.nan, np.floor_divide(a, np.where(b == 0, 1.0, b))),
-        "_pow": lambda a, b: np.where((np.asarray(a) == 0) & (np.asarray(b) < 0), np.nan, np.power(a, b)),
+        "_pow": lambda a, b: np.where((np.asarray(a) == 0) & (np.asarray(b) < 0), np.nan, _float_pow(a, b)),
     }
 
 
+def _float_pow(a: Any, b: Any) -> Any:
+    """a ** b element by element with Python's own float power (numpy's may differ in the last bit), NaN where
+    the scalar raises (overflow, a fractional power of a negative number)."""
+    import numpy as np
+
+    def one(x: float, y: float) -> float:
+        try:
+            r = float(x) ** float(y)
+        except (ArithmeticError, ValueError):
+            return math.nan
+        return r if isinstance(r, float) else math.nan  # a complex result: the scalar path refuses it
+
+    return np.asarray(np.frompyfunc(one, 2, 1)(a, b), dtype=float)
+
+
 def _vector_table(fn: Callable[[float], float]) -> Callable[[Any], Any]:
-    """A lookup table over arrays: a value that falls in no step becomes NaN (an error for that row only)."""
+    """A lookup table over arrays: NaN in (a row that failed before the lookup) gives NaN out, and a value that
+    falls in no step becomes NaN (an error for that row only), as the scalar call raises for both. A table with
+    an array form of its own (`over_array`, the same steps) is evaluated over the whole array at once."""
+    import numpy as np
+
+    whole = getattr(fn, "over_array", None)
+    if whole is not None:
+        return lambda x: whole(np.asarray(x, dtype=float))
 
     def one(x: float) -> float:
+        if math.isnan(x):
+            return math.nan
         try:
             return fn(x)
         except ValueError:
             return math.nan
-
-    import numpy as np
 
     return np.vectorize(one, otypes=[float])
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -15,13 +16,24 @@ from typing import Any
 from .errors import Problem, RuleError, close_matches, unknown_choice
 from .formula import Formula, parse_formula
 from .loader import read_toml, validate
-from .numbers import round_half_up, truncate
+from .numbers import round_half_up, round_half_up_array, truncate, truncate_array
 from .schema import OVERRIDABLE, AchievementRules, Band, ProfileFile, ProfileSpec, RoundingRules
 
 POLARITIES = {"positif": "positive", "positive": "positive", "negatif": "negative", "negative": "negative"}
 NEGATIVE_METHODS = {"standar": "standard", "standard": "standard", "invers": "inverse", "inverse": "inverse"}
 ROUNDING_MODES = {"setengah_ke_atas": round_half_up, "half-up": round_half_up, "potong": truncate, "truncate": truncate}
 RANGE_RULES = ("batas_terdekat",)
+# the array twin of each rounding function: `rounding_array` finds it, so a mode without one fails at once
+ARRAY_ROUNDING = {round_half_up: round_half_up_array, truncate: truncate_array}
+# the bounds a band or a table step may write, as (attribute, test); `holds`, `holds_array` and the generated
+# scorer (`_BOUND_TESTS`) read the same five
+BOUNDS: tuple[tuple[str, Callable[[Any, float], Any]], ...] = (
+    ("above", operator.gt),
+    ("at_least", operator.ge),
+    ("below", operator.lt),
+    ("at_most", operator.le),
+    ("equals", operator.eq),
+)
 
 
 class ScoringError(ValueError):
@@ -31,13 +43,22 @@ class ScoringError(ValueError):
 def holds(bounds: Any, x: float) -> bool:
     """Whether x satisfies every bound a band or a table step writes (lebih_dari, minimal, kurang_dari,
     maksimal, sama_dengan); a bound not written always holds."""
-    return (
-        (bounds.above is None or x > bounds.above)
-        and (bounds.at_least is None or x >= bounds.at_least)
-        and (bounds.below is None or x < bounds.below)
-        and (bounds.at_most is None or x <= bounds.at_most)
-        and (bounds.equals is None or x == bounds.equals)
-    )
+    for attr, test in BOUNDS:
+        v = getattr(bounds, attr)
+        if v is not None and not test(x, v):
+            return False
+    return True
+
+
+def holds_array(bounds: Any, x: Any) -> Any:
+    """`holds` over a numpy array, row by row: the same bounds (`BOUNDS`), and False where x is NaN, as every
+    comparison with NaN is."""
+    out = x == x  # noqa: PLR0124 - False exactly where x is NaN
+    for attr, test in BOUNDS:
+        v = getattr(bounds, attr)
+        if v is not None:
+            out &= test(x, v)
+    return out
 
 
 @dataclass(frozen=True)
@@ -149,12 +170,7 @@ class Profile:
                 )
         else:
             t = float(target)
-        if pol == "positive":
-            f = self.positive
-        elif meth == "inverse":
-            f = self.negative_inverse
-        else:
-            f = self.negative
+        f = self.capaian_formula(pol, meth)
         try:
             c = f.function(("R", "T"))(actual, t)
         except ZeroDivisionError:
@@ -176,6 +192,23 @@ class Profile:
         if steps is not None and rounded != c:
             steps.append({"step": "round", "mode": rnd.__name__, "decimals": decimals, "before": c})
         return rounded
+
+    def capaian_formula(self, polarity: str, method: str | None = None) -> Formula:
+        """The capaian formula for a polarity and a negative method (either language; None: the profile's).
+
+        Raises ScoringError for an unknown polarity or method."""
+        pol = POLARITIES.get(polarity)
+        meth = NEGATIVE_METHODS.get(method or self.spec.achievement.negative_method)
+        if pol is None or meth is None:
+            raise ScoringError(f"unknown polarity '{polarity}' or method '{method}'")
+        if pol == "positive":
+            return self.positive
+        return self.negative_inverse if meth == "inverse" else self.negative
+
+    def rounding_array(self) -> tuple[Callable[[Any, int], Any], int]:
+        """The profile's rounding over numpy arrays: the array twin of the scalar function, and the places."""
+        fn, decimals = self._rounding(None)
+        return ARRAY_ROUNDING[fn], decimals
 
     def _rounding(self, rounding: str | None) -> tuple[Any, int]:
         if rounding is None:
@@ -237,11 +270,7 @@ class Profile:
         fn = self._scorers.get(key)
         if fn is not None:
             return fn
-        pol = POLARITIES.get(polarity)
-        meth = NEGATIVE_METHODS.get(method or self.spec.achievement.negative_method)
-        if pol is None or meth is None:
-            raise ScoringError(f"unknown polarity '{polarity}' or method '{method}'")
-        f = self.positive if pol == "positive" else self.negative_inverse if meth == "inverse" else self.negative
+        f = self.capaian_formula(polarity, method)
         run = _generate_scorer(self, f, max_target, lang)
         self._scorers[key] = run
         return run
@@ -410,7 +439,14 @@ def achievement(
 
 # ------------------------------------------------------------------ one generated function per scorer
 
-_BOUND_TESTS = (("above", ">"), ("at_least", ">="), ("below", "<"), ("at_most", "<="), ("equals", "=="))
+_OPERATOR_TEXT: dict[Any, str] = {
+    operator.gt: ">",
+    operator.ge: ">=",
+    operator.lt: "<",
+    operator.le: "<=",
+    operator.eq: "==",
+}
+_BOUND_TESTS = tuple((attr, _OPERATOR_TEXT[test]) for attr, test in BOUNDS)
 
 
 def _generate_scorer(
