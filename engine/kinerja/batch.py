@@ -40,12 +40,15 @@ class Table:
         values: (key, period) → array over units (NaN = missing); key is a node id or `node.input`.
         targets: (node id, period or "tahun") → array over units of per-unit targets (NaN = the plan's).
         problems: rows refused while reading.
+        refused: (key, period) → {unit index: the problem of the row refused for that cell}; a result that
+            reads such a cell is an error with the problem as its reason, as in the per-unit path.
     """
 
     units: list[str]
     values: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
     targets: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    refused: dict[tuple[str, str], dict[int, Problem]] = field(default_factory=dict)
 
 
 def read_table(source: str | Path | Iterable[Mapping[str, Any]] | Mapping[str, Sequence[Any]]) -> Table:
@@ -117,17 +120,19 @@ def read_table(source: str | Path | Iterable[Mapping[str, Any]] | Mapping[str, S
                 try:
                     w = parse_written(raw, convention)
                 except NumberFormatError as e:
-                    table.problems.append(
-                        Problem(
-                            "data-bad-value",
-                            "error",
-                            display,
-                            str(key),
-                            colname,
-                            {"text": str(raw), "detail": e.detail},
-                            row=i + 2,
-                        )
+                    per_ = str(per).strip().upper()
+                    prob = Problem(
+                        "data-bad-value",
+                        "error",
+                        display,
+                        str(key),
+                        colname,
+                        {"text": str(raw), "detail": e.detail, "unit": str(u), "period": per_},
+                        row=i + 2,
                     )
+                    table.problems.append(prob)
+                    if colname == "realisasi":
+                        table.refused.setdefault((str(key), per_), {})[units[str(u)]] = prob
                     continue
                 if w.value is None:
                     continue
@@ -152,6 +157,7 @@ class BatchResult:
     units: tuple[str, ...]
     columns: dict[str, dict[str, np.ndarray]] = field(repr=False)
     problems: tuple[Problem, ...] = ()
+    refusals: dict[str, dict[int, Problem]] = field(default_factory=dict, repr=False)  # node → unit → refused row
 
     def result(self, unit: str, node_id: str) -> NodeResult:
         """One node's result for one unit."""
@@ -169,9 +175,61 @@ class BatchResult:
         target = (lo, hi) if lo is not None and hi is not None and isinstance(node.target, tuple) else lo
         g = int(c["grade"][i])
         grade = self.plan_grade(node, g)
+        coverage, left_out = self._coverage(node, i)
         return NodeResult(
-            node_id, target, val("actual"), val("achievement"), val("score"), grade, status, "", node.unit
+            node_id,
+            target,
+            val("actual"),
+            val("achievement"),
+            val("score"),
+            grade,
+            status,
+            "",
+            node.unit,
+            (),
+            coverage,
+            left_out,
         )
+
+    def _coverage(self, node: Node, i: int) -> tuple[float | None, tuple[str, ...]]:
+        """An index's coverage for unit `i` and its components left out (None, () for other nodes)."""
+        c = self.columns[node.id]
+        if "coverage" not in c:
+            return None, ()
+        cov = float(c["coverage"][i])
+        left = tuple(r for r, out in zip(node.refs, c["left_out"][i], strict=True) if out)
+        return (None if math.isnan(cov) else cov), left
+
+    def reason(self, unit: str, node_id: str) -> str:
+        """Why a result is not scored, in the plan's language (refused rows by their own problem)."""
+        from .evaluate import REASONS, STATUS_WORDS
+
+        i = self.units.index(unit)
+        return self._reason(i, self.plan.by_id[node_id], REASONS, STATUS_WORDS)
+
+    def _reason(self, i: int, node: Node, reasons: Any, words: Any) -> str:
+        lang = "en" if self.plan.language == "en" else "id"
+        c = self.columns[node.id]
+        st = int(c["status"][i])
+        if st == SCORED:
+            return ""
+        prob = self.refusals.get(node.id, {}).get(i)
+        if prob is not None:
+            row = "row" if lang == "en" else "baris"
+            where = f"{prob.file} {row} {prob.row}"
+            return str(reasons["refused"][lang == "en"].format(where=where, detail=prob.message(lang)))
+        text = str(words[lang][STATUS_NAMES[st]])
+        cov, left = self._coverage(node, i)
+        if cov is not None and left:
+            from .evaluate import percent_text
+
+            joined = ", ".join(left)
+            text += (
+                f"; cakupan {percent_text(cov, lang)} bobot, tidak dinilai: {joined}"
+                if lang != "en"
+                else (f"; coverage {percent_text(cov, lang)} of the weight, not scored: {joined}")
+            )
+        return text
 
     def plan_grade(self, node: Node, index: int) -> str | None:
         if index < 0 or node.profile is None:
@@ -201,10 +259,14 @@ class BatchResult:
         return out
 
     def rows(self) -> Iterable[dict[str, Any]]:
-        """One dict per (unit, node), for CSV or JSON output."""
+        """One dict per (unit, node), for CSV or JSON output, with the reason a result is not scored and, for
+        an index, its coverage and the components left out."""
+        from .evaluate import REASONS, STATUS_WORDS
+
         for i, u in enumerate(self.units):
             for n in self.plan.nodes:
                 c = self.columns[n.id]
+                coverage, left_out = self._coverage(n, i)
                 yield {
                     "unit": u,
                     "id": n.id,
@@ -214,6 +276,9 @@ class BatchResult:
                     "score": _f(c["score"][i]),
                     "grade": self.plan_grade(n, int(c["grade"][i])),
                     "status": STATUS_NAMES[int(c["status"][i])],
+                    "reason": self._reason(i, n, REASONS, STATUS_WORDS),
+                    "coverage": coverage,
+                    "left_out": ", ".join(left_out),
                 }
 
 
@@ -248,10 +313,34 @@ def score_many(plan: Plan, table: Table, period: Period) -> BatchResult:
                 )
             )
     cols: dict[str, dict[str, np.ndarray]] = {}
+    refusals: dict[str, dict[int, Problem]] = {}
     for nid in plan.order:
         node = plan.by_id[nid]
         cols[nid] = _node(node, plan, table, period, cols, n)
-    return BatchResult(plan, period.label, tuple(table.units), cols, tuple(problems))
+        if table.refused:
+            _refuse(node, table, period, cols[nid], refusals)
+    return BatchResult(plan, period.label, tuple(table.units), cols, tuple(problems), refusals)
+
+
+def _refuse(node: Node, table: Table, period: Period, out: dict[str, np.ndarray], refusals: dict) -> None:
+    """A result that reads a cell whose row was refused is an error (mirrors evaluate._refused_or_nil)."""
+    keys = [node.id] if node.mode == "direct" else []
+    keys += [f"{node.id}.{name}" for name, inp in node.inputs.items() if node.formula and name in node.formula.names]
+    found: dict[int, Problem] = {}
+    for key in keys:
+        inp = node.inputs.get(key.partition(".")[2]) if "." in key else None
+        members = months_of(period.members) if inp is not None and inp.monthly else period.members
+        for p in members:
+            for i, prob in table.refused.get((key, p), {}).items():
+                found.setdefault(i, prob)
+    if not found:
+        return
+    rows = np.array(sorted(found))
+    out["status"][rows] = ERROR
+    for name in ("actual", "achievement", "score"):
+        out[name][rows] = np.nan
+    out["grade"][rows] = -1
+    refusals[node.id] = found
 
 
 def _known_keys(plan: Plan) -> dict[str, bool]:
@@ -396,11 +485,12 @@ def _node(
             actual, missing, ferr = _formula_arrays(node, table, period.members, required, cols, n)
             err |= ferr
     else:  # index
-        actual, missing = _index(node, cols, n)
+        actual, missing, out["coverage"], out["left_out"] = _index(node, plan, cols, n)
     err |= ~missing & np.isnan(actual)
     out["actual"] = np.where(missing | err, np.nan, actual)
     no_target = np.isnan(t_lo)
-    status[:] = np.where(no_target, NO_TARGET, np.where(missing, NO_DATA, np.where(err, ERROR, NO_TARGET)))
+    # errors are errors whatever the target (mirrors evaluate._score_node)
+    status[:] = np.where(err & ~missing, ERROR, np.where(no_target, NO_TARGET, np.where(missing, NO_DATA, NO_TARGET)))
     ok = ~missing & ~err & ~np.isnan(t_lo)
     out["target"], out["target_high"] = t_lo, t_hi
     if ok.any():
@@ -454,8 +544,20 @@ def _formula_arrays(
     return np.broadcast_to(actual, (n,)).astype(float), missing, err
 
 
-def _index(node: Node, cols: Mapping[str, dict[str, np.ndarray]], n: int) -> tuple[np.ndarray, np.ndarray]:
+def _index(
+    node: Node, plan: Plan, cols: Mapping[str, dict[str, np.ndarray]], n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Value, no-data mask, coverage and left-out matrix (units × refs) of an index (mirrors evaluate._index)."""
+    from .evaluate import min_coverage
+
     src = {"capaian": "achievement", "nilai": "score", "realisasi": "actual"}[node.index_from]
+    left = np.zeros((n, len(node.refs)), dtype=bool)
+    applicable = np.zeros(n)
+    for k, (ref, w) in enumerate(zip(node.refs, node.weights, strict=True)):
+        present = ~np.isnan(cols[ref][src])
+        applies = present | (cols[ref]["status"] != NO_TARGET)  # no target: not planned for the period
+        left[:, k] = applies & ~present
+        applicable = np.where(applies, applicable + w, applicable)
     num = np.zeros(n)
     den = np.zeros(n)
     logs = np.zeros(n)
@@ -476,7 +578,10 @@ def _index(node: Node, cols: Mapping[str, dict[str, np.ndarray]], n: int) -> tup
             logs = np.where(present, logs + w * lg, logs)
         else:
             num = np.where(present, num + w * np.where(present, used, 0.0), num)
-    missing = den == 0
+    any_left = left.any(axis=1)
+    with np.errstate(all="ignore"):
+        coverage = np.where(any_left, np.where(applicable > 0, den / applicable, 0.0), 1.0)
+    missing = (den == 0) | (any_left & (coverage * 100 < min_coverage(plan, node)))
     with np.errstate(all="ignore"):
         if node.index_method == "geometrik":
             val = np.asarray(
@@ -486,7 +591,7 @@ def _index(node: Node, cols: Mapping[str, dict[str, np.ndarray]], n: int) -> tup
             val = np.where(neg, np.nan, val)
         else:
             val = num / den
-    return np.where(missing, np.nan, val), missing
+    return np.where(missing, np.nan, val), missing, coverage, left
 
 
 def _profile_arrays(
