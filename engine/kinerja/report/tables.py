@@ -63,7 +63,7 @@ class Row:
     group: bool = False  # a goal with no target of its own: a heading, nothing to score
     coverage: float | None = None  # an index: share of the applicable weight that has a value (0..1)
     left_out: tuple[str, ...] = ()  # an index: its components without a value
-    left_out_text: str = ""  # the same, each with its status, in the report's language
+    left_out_status: tuple[str, ...] = ()  # the status of each component left out
 
 
 def _s(x: Any) -> str:
@@ -118,7 +118,7 @@ def build_rows(plan: Any, card: Any, lang: str | None = None) -> list[Row]:
                 group=group,
                 coverage=getattr(r, "coverage", None),
                 left_out=left_out,
-                left_out_text=_left_out_text(left_out, results, shown),
+                left_out_status=tuple(results[i].status if i in results else "" for i in left_out),
             )
         )
     return out
@@ -133,14 +133,6 @@ def actual_used(actual: float | None, trace: list[dict[str, Any]]) -> float | No
     return actual
 
 
-def _left_out_text(ids: tuple[str, ...], results: dict[str, Any], lang: str) -> str:
-    parts = []
-    for i in ids:
-        r = results.get(i)
-        parts.append(f"{i} ({t(r.status, lang)})" if r is not None else i)
-    return ", ".join(parts)
-
-
 def coverage_note(row: Row, lang: str) -> str:
     """ "cakupan 8 % bobot; tidak dinilai: a (tidak ada data), b (galat)" for an index that left components
     out; empty otherwise."""
@@ -148,7 +140,11 @@ def coverage_note(row: Row, lang: str) -> str:
         return ""
     from ..evaluate import percent_text
 
-    return t("coverage_note", lang, coverage=percent_text(row.coverage, lang), left_out=row.left_out_text)
+    left = ", ".join(
+        f"{i} ({t(st, lang)})" if st else i
+        for i, st in zip(row.left_out, row.left_out_status or [""] * 99, strict=False)
+    )
+    return t("coverage_note", lang, coverage=percent_text(row.coverage, lang), left_out=left)
 
 
 def counts(rows: list[Row]) -> dict[str, int]:
