@@ -553,10 +553,11 @@ def _index(
     src = {"capaian": "achievement", "nilai": "score", "realisasi": "actual"}[node.index_from]
     left = np.zeros((n, len(node.refs)), dtype=bool)
     applicable = np.zeros(n)
-    for k, (ref, w) in enumerate(zip(node.refs, node.weights, strict=True)):
+    position = {ref: k for k, ref in enumerate(node.refs)}
+    for ref, w in sorted(zip(node.refs, node.weights, strict=True)):  # id order, as evaluate sums the weights
         present = ~np.isnan(cols[ref][src])
         applies = present | (cols[ref]["status"] != NO_TARGET)  # no target: not planned for the period
-        left[:, k] = applies & ~present
+        left[:, position[ref]] = applies & ~present
         applicable = np.where(applies, applicable + w, applicable)
     num = np.zeros(n)
     den = np.zeros(n)

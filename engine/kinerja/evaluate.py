@@ -261,7 +261,7 @@ def score_plan(
                         missing.append(k[1])
                 if missing or not xs:
                     if scorer is None:
-                        raise _Unusual
+                        raise _Missing
                     no_data = _reason(lang, "no-data", periods=", ".join(missing or [k[1] for k in keys]))
                     results[nid] = NodeResult(nid, target, None, None, None, None, "no_data", no_data, unit, lazy)
                     continue
@@ -279,37 +279,60 @@ def score_plan(
                             present = True
                         elif k in required:
                             if fixed is None:
-                                raise _Unusual
+                                raise _Missing
                             xs.append(fixed)
                     if not present and fixed is not None:
                         args.append(fixed)  # a level from the rules, used once, as is
                     elif xs:
                         args.append(aggregate(xs))
                     else:
-                        raise _Unusual
+                        raise _Missing
                 for r in refs:
                     dep = results[r].actual
                     if dep is None:
-                        raise _Unusual
+                        if results[r].status in ("error", "not_applicable"):
+                            raise _Unusual  # said as such whatever the target, by the general path
+                        raise _Missing
                     args.append(dep)
                 actual = function(*args)
             else:  # _INDEX
-                components, of, cap, geometric = how  # components: (id, weight) in id order, as `_index` sums
+                # components: (id, weight, position in the document) in id order, as `_index` sums them
+                components, of, cap, geometric, minimum = how
                 used: list[tuple[float, float]] = []
-                for r, w in components:
-                    v = getattr(results[r], of)
+                left = None
+                applicable = 0.0
+                for r, w, pos in components:
+                    res = results[r]
+                    v = getattr(res, of)
                     if v is None:
-                        raise _Unusual  # a partial index: its coverage and what was left out, by the general path
-                    used.append((w, min(v, 100.0) if cap else v))
+                        if res.status == "no_target" or res.status == "not_applicable":
+                            continue  # not part of the index for this period (as in `_index`)
+                        if left is None:
+                            left = []
+                        left.append((pos, r))
+                    else:
+                        used.append((w, min(v, 100.0) if cap else v))
+                    applicable += w
                 den = sum(w for w, _ in used)
                 if den == 0:
                     raise _Unusual
+                coverage = 1.0
+                left_out: tuple[str, ...] = ()
+                if left is not None:
+                    coverage = den / applicable
+                    if coverage * 100 < minimum:
+                        raise _Unusual  # not scored: the general path words the reason
+                    left_out = tuple(r for _, r in sorted(left))
                 actual = _weighted_mean(used, den, geometric)
                 if scorer is None:
-                    results[nid] = NodeResult(nid, None, actual, None, None, None, "no_target", why, unit, lazy, 1.0)
+                    results[nid] = NodeResult(
+                        nid, None, actual, None, None, None, "no_target", why, unit, lazy, coverage, left_out
+                    )
                     continue
                 ach, score, grade = scorer(target, actual)
-                results[nid] = NodeResult(nid, target, actual, ach, score, grade, "scored", "", unit, lazy, 1.0)
+                results[nid] = NodeResult(
+                    nid, target, actual, ach, score, grade, "scored", "", unit, lazy, coverage, left_out
+                )
                 continue
             if scorer is None:
                 results[nid] = NodeResult(nid, None, actual, None, None, None, "no_target", why, unit, lazy)
@@ -317,6 +340,11 @@ def score_plan(
             ach, score, grade = scorer(target, actual)
             results[nid] = NodeResult(nid, target, actual, ach, score, grade, "scored", "", unit, lazy)
             continue
+        except _Missing:
+            if scorer is None:
+                # nothing to score against and no data to compute the realisasi from: shown as no target
+                results[nid] = NodeResult(nid, None, None, None, None, None, "no_target", why, unit, lazy)
+                continue
         except (_Unusual, ScoringError, ArithmeticError, ValueError):
             pass  # errors are errors whatever the target: the general path says which, and why
         results[nid] = _score_node(plan.by_id[nid], plan, values, period, results, lang, source=source)
@@ -344,6 +372,10 @@ class _Unusual(Exception):
     """Raised inside the fast path of `score_plan`: the node goes to the general path."""
 
 
+class _Missing(_Unusual):
+    """Raised inside the fast path: data the node needs is missing (no error, nothing refused or "nihil")."""
+
+
 _GROUP, _DIRECT, _FORMULA, _INDEX, _GENERAL = range(5)
 _INDEX_OF = {"capaian": "achievement", "nilai": "score", "realisasi": "actual"}
 
@@ -357,16 +389,16 @@ def _program(plan: Plan, period: Period, lang: str) -> list[tuple[Any, ...]]:
     cache = plan.__dict__.setdefault("_programs", {})
     found = cache.get((period.label, lang))
     if found is None:
-        found = cache[(period.label, lang)] = [_step(plan.by_id[nid], period, lang) for nid in plan.order]
+        found = cache[(period.label, lang)] = [_step(plan, plan.by_id[nid], period, lang) for nid in plan.order]
     return found
 
 
-def _step(node: Node, period: Period, lang: str) -> tuple[Any, ...]:
+def _step(plan: Plan, node: Node, period: Period, lang: str) -> tuple[Any, ...]:
     """One node's step: `(_GROUP, id, result)`, `(_GENERAL, id)`, or `(kind, id, target, scorer, unit,
     no-target reason, refs, how)` where `how` is, for `_DIRECT`, (keys, required keys, aggregation); for
     `_FORMULA`, (inputs as (keys, required keys, fixed value, aggregation), function of inputs then refs);
-    for `_INDEX`, ((id, weight) in id order, attribute averaged, cap, geometric). `scorer` is None when the
-    period has no target."""
+    for `_INDEX`, ((id, weight, position) in id order, attribute averaged, cap, geometric, minimum
+    coverage). `scorer` is None when the period has no target."""
     nid = node.id
     if node.mode == "group":
         reason = _reason(lang, "group")
@@ -410,10 +442,11 @@ def _step(node: Node, period: Period, lang: str) -> tuple[Any, ...]:
             return general
         return (_FORMULA, nid, target, scorer, node.unit, why, node.refs, (tuple(inputs), fn))
     if node.mode == "index":
-        comps = tuple(sorted(zip(node.refs, node.weights, strict=True)))
+        comps = tuple(sorted(zip(node.refs, node.weights, range(len(node.refs)), strict=True)))
         geometric = node.index_method == "geometrik"
         of = _INDEX_OF[node.index_from]
-        return (_INDEX, nid, target, scorer, node.unit, why, node.refs, (comps, of, node.cap_contribution, geometric))
+        how = (comps, of, node.cap_contribution, geometric, min_coverage(plan, node))
+        return (_INDEX, nid, target, scorer, node.unit, why, node.refs, how)
     return general
 
 
@@ -709,7 +742,7 @@ def _index(
     used: list[tuple[float, float]] = []
     used_ids: list[str] = []
     dropped: list[str] = []
-    applicable = 0.0
+    applies: list[tuple[str, float]] = []  # the components that apply in the period, with their weights
     not_applicable = 0
     skipped: list[str] = []  # left out as not applicable for the period
     for ref, w in zip(node.refs, node.weights, strict=True):
@@ -724,7 +757,7 @@ def _index(
             )
             skipped.append(ref)
             continue
-        applicable += w
+        applies.append((ref, w))
         if v is None:
             dropped.append(ref)
             comps.append({"id": ref, "weight": w, "value": None, "status": r.status, "left_out": True})
@@ -746,6 +779,7 @@ def _index(
     # summed in id order, so that the order components are written in never changes the last digit
     used = [u for _, u in sorted(zip(used_ids, used, strict=True))]
     den = sum(w for w, _ in used)
+    applicable = sum(w for _, w in sorted(applies))  # id order, as the weights used
     info["left_out"] = tuple(dropped)
     if not_applicable == len(node.refs):
         if trace is not None:
