@@ -499,6 +499,10 @@ MUTATIONS: dict[str, tuple[Callable[[Files], None], str]] = {
         setter(at_node("iku_indeks"), "batas_kontribusi", True),
         "indeks.batas_kontribusi: tidak → ya",
     ),
+    "NodeSpec.cakupan_minimal": (
+        setter(at_node("iku_indeks"), "cakupan_minimal", 80),
+        "indeks.cakupan_minimal: 50 → 80",
+    ),
     "NodeSpec.target_maksimal": (
         setter(at_node("iku_langsung"), "target_maksimal", True),
         "target_maksimal: tidak → ya",
@@ -557,6 +561,7 @@ MUTATIONS: dict[str, tuple[Callable[[Files], None], str]] = {
     "PlanMeta.satuan": (_other_units, "rencana.satuan: satuan-uji.txt"),
     "PlanMeta.pengesahan": (_no_signature, "rencana.pengesahan.tempat: Martapura → -"),
     "PlanMeta.versi": (setter(plan_meta, "versi", "2"), "rencana.versi: 1 → 2"),
+    "PlanMeta.cakupan_minimal": (setter(plan_meta, "cakupan_minimal", 70), "rencana.cakupan_minimal: - → 70"),
     "PlanMeta.hasil": (setter(plan_meta, "hasil", "iku_rumus"), "rencana.hasil: iku_rasio → iku_rumus"),
     "Signature.tempat": (setter(lambda f: plan_meta(f)["pengesahan"], "tempat", "Banjarbaru"), "pengesahan.tempat"),
     "Signature.tanggal": (
@@ -841,6 +846,7 @@ NODE_DESCRIBED: dict[str, str] = {
     "index_method": "indeks.metode",
     "per_period": "hitung_per_periode",
     "cap_contribution": "indeks.batas_kontribusi",
+    "min_coverage": "indeks.cakupan_minimal",
     "max_target": "target_maksimal",
     "profile": "penilaian.pembulatan.mode",
     "method": "penilaian.rumus_capaian",

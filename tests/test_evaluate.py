@@ -119,7 +119,9 @@ def test_error_in_one_node_does_not_touch_others(plan: kinerja.Plan, data: kiner
     # a zero target would be an error; here the crime-rate input is refused (not a number)
     broken = [dict(r, realisasi="#DIV/0!") if r["id"] == "iku_crime_rate.kejahatan" else r for r in rows]
     card = plan.score(broken, "TW1")
-    assert card["iku_crime_rate"].status == "no_data"
+    # a refused row is an error, with its reason (it was "no_data" before: the reason only on stderr)
+    assert card["iku_crime_rate"].status == "error"
+    assert "data ditolak" in card["iku_crime_rate"].reason and "#DIV/0!" in card["iku_crime_rate"].reason
     assert any(p.code == "data-bad-value" and p.node_id == "iku_crime_rate.kejahatan" for p in card.problems)
     affected = {"iku_crime_rate", "iku_indeks", "iku_gabungan"}
     for r in base:

@@ -56,6 +56,7 @@ def assert_same(fast: dict[str, kinerja.NodeResult], general: dict[str, kinerja.
     for nid, a in fast.items():
         b = general[nid]
         assert a[:9] == b[:9], nid  # every field but the trace source
+        assert (a.coverage, a.left_out) == (b.coverage, b.left_out), nid  # an index's coverage, in both paths
         assert a.trace == b.trace, nid
 
 

@@ -393,7 +393,7 @@ def test_duplicate_rows_without_dicatat_are_refused(plan: kinerja.Plan, tmp_path
     card = score_csv(plan, tmp_path, "id;periode;realisasi\niku_giat;TW1;4\niku_persen;TW1;50\niku_giat;TW1;5\n")
     dupes = sorted((p.row, p.args["other"]) for p in card.problems if p.code == "data-duplicate")
     assert dupes == [(2, "4"), (4, "2")]
-    assert card["iku_giat"].status == "no_data" and card["iku_giat"].actual is None  # neither row is guessed
+    assert card["iku_giat"].status == "error" and card["iku_giat"].actual is None  # neither row is guessed
     assert card["iku_persen"].actual == 50.0
 
 
@@ -427,7 +427,7 @@ def test_non_numeric_values_are_refused(value: str, plan: kinerja.Plan, tmp_path
     bad = [p for p in card.problems if p.severity == "error"]
     assert len(bad) == 1 and bad[0].row == 3 and bad[0].path == "realisasi", [p.render("en") for p in bad]
     assert value in bad[0].message("en") or bad[0].code == "unit-mismatch"
-    assert card["iku_giat"].status == "no_data"  # refused is not zero
+    assert card["iku_giat"].status == "error"  # refused is not zero, and not "no data" either: an error with its reason
     assert card["iku_persen"].actual == 50.0
 
 
@@ -445,7 +445,7 @@ def test_ambiguous_thousands_are_refused_when_nothing_in_the_file_decides(plan: 
     refused = [p for p in card.problems if p.code == "data-ambiguous-number"]
     assert [(p.row, p.path) for p in refused] == [(2, "realisasi"), (3, "realisasi")]
     assert "--angka" in refused[0].message("id") and "--angka" in refused[0].message("en")
-    assert card["iku_giat"].status == card["iku_persen"].status == "no_data"
+    assert card["iku_giat"].status == card["iku_persen"].status == "error"  # a refused row is an error
     path = tmp_path / "data.csv"
     card = plan.score(kinerja.read_realisasi(path, convention="id"), "TW1")
     assert card["iku_giat"].actual == card["iku_persen"].actual == 1234.0 and not card.problems
@@ -453,7 +453,7 @@ def test_ambiguous_thousands_are_refused_when_nothing_in_the_file_decides(plan: 
 
 def test_ambiguous_thousands_with_a_glued_unit_is_refused_too(plan: kinerja.Plan, tmp_path: Path) -> None:
     card = score_csv(plan, tmp_path, "id;periode;realisasi\niku_persen;TW1;1.234%\n")
-    assert card["iku_persen"].status == "no_data"
+    assert card["iku_persen"].status == "error"
 
 
 @pytest.mark.parametrize(
@@ -508,7 +508,7 @@ def test_incompatible_units_are_refused(written: str, plan: kinerja.Plan, tmp_pa
     card = score_csv(plan, tmp_path, f"id;periode;realisasi\niku_waktu;TW1;{written}\niku_giat;TW1;2\n")
     p = only_problem(card, "unit-mismatch")
     assert_row(p, 2, "realisasi")
-    assert card["iku_waktu"].status == "no_data" and card["iku_giat"].actual == 2.0
+    assert card["iku_waktu"].status == "error" and card["iku_giat"].actual == 2.0
 
 
 @pytest.mark.parametrize("cell", ERROR_CELLS)
@@ -517,7 +517,7 @@ def test_spreadsheet_error_cells_are_refused(cell: str, plan: kinerja.Plan, tmp_
     p = only_problem(card, "data-bad-value")
     assert_row(p, 2, "realisasi")
     assert cell in p.message("en")
-    assert card["iku_persen"].status == "no_data" and card["iku_giat"].actual == 2.0
+    assert card["iku_persen"].status == "error" and card["iku_giat"].actual == 2.0
 
 
 def test_blank_values_are_no_data_not_zero(plan: kinerja.Plan, tmp_path: Path) -> None:

@@ -144,8 +144,12 @@ def test_index_is_the_weighted_mean_of_its_components(plan_data: Any, period: st
     pairs = [(c["bobot"], card[c["id"]].achievement) for c in comps]
     pairs = [(w, a) for w, a in pairs if a is not None]
     assume(pairs)
+    idx = card["iku_indeks"]
+    if idx.coverage is not None and idx.coverage < 0.5:  # a refused or missing component: below the minimum
+        assert idx.actual is None and idx.left_out
+        return
     expected = math.fsum(w * a for w, a in pairs) / math.fsum(w for w, _ in pairs)
-    assert card["iku_indeks"].actual == pytest.approx(expected, rel=1e-12, abs=1e-12)
+    assert idx.actual == pytest.approx(expected, rel=1e-12, abs=1e-12)
 
 
 @PROPS
@@ -167,7 +171,15 @@ def test_missing_components_renormalise_the_weights(plan_data: Any, period: str,
     present = [(weights[c], part[c].achievement) for c in comps if part[c].achievement is not None]
     idx = part["iku_indeks"]
     if not present:
-        assert idx.status == "no_data" and idx.actual is None
+        assert idx.status in ("no_data", "no_target") and idx.actual is None
+        return
+    # the coverage is the share of the weight that applies (components with a target) and has a value
+    applies = [c for c in comps if part[c].achievement is not None or part[c].status != "no_target"]
+    coverage = sum(w for w, _ in present) / sum(weights[c] for c in applies)
+    assert idx.coverage == pytest.approx(coverage, rel=1e-12)
+    assert set(idx.left_out) == {c for c in applies if part[c].achievement is None}
+    if coverage < 0.5:  # below the default minimum: not scored, and the reason says why
+        assert idx.actual is None and (idx.status == "no_target" or "cakupan" in idx.reason)
         return
     expected = math.fsum(w * a for w, a in present) / math.fsum(w for w, _ in present)
     assert idx.actual == pytest.approx(expected, rel=1e-12, abs=1e-12)

@@ -72,7 +72,7 @@ def test_finding_2_english_thousands_in_a_count_column_are_never_read_as_decimal
     """Was: 1,200 read as 1.2, the year summed to 966 instead of 16,950, no problem, exit 0."""
     path = _monthly_counts(tmp_path, sep)
     card = plan.score(kinerja.read_realisasi(path), "2025")
-    assert card["iku_kunjungan"].actual is None and card["iku_kunjungan"].status == "no_data"
+    assert card["iku_kunjungan"].actual is None and card["iku_kunjungan"].status == "error"  # refused rows
     refused = [p for p in card.problems if p.code == "data-ambiguous-number"]
     assert [(p.row, p.path, p.severity) for p in refused] == [(m + 1, "realisasi", "error") for m in range(1, 13)]
     assert "'1,200'" in refused[0].message("id") and "--angka" in refused[0].message("id")
@@ -85,7 +85,7 @@ def test_finding_2_declared_wrongly_a_fractional_count_is_refused(plan: kinerja.
     refused = [p for p in card.problems if p.code == "data-fractional-count"]
     assert len(refused) == 12 and refused[0].row == 2 and refused[0].path == "realisasi"
     assert "1,2" in refused[0].message("id") and "1.2" in refused[0].message("en")
-    assert card["iku_kunjungan"].status == "no_data"
+    assert card["iku_kunjungan"].status == "error" and "1,2" in card["iku_kunjungan"].reason
 
 
 def test_finding_2_cli_refuses_then_reads_with_angka(plan: kinerja.Plan, tmp_path: Path) -> None:
@@ -167,12 +167,12 @@ def test_a_file_that_mixes_both_marks_refuses_only_the_ambiguous_value(plan: kin
     card = plan.score(kinerja.read_realisasi(_csv(tmp_path, text)), "TW1")
     p = next(p for p in card.problems if p.code == "data-ambiguous-number")
     assert p.row == 4 and "'12,5'" in p.message("en") and "'12.5'" in p.message("en")
-    assert card["iku_persen"].actual == 12.5 and card["iku_giat"].status == "no_data"
+    assert card["iku_persen"].actual == 12.5 and card["iku_giat"].status == "error"
 
 
 def test_the_semicolon_is_a_hint_not_a_proof(plan: kinerja.Plan, tmp_path: Path) -> None:
     card = plan.score(kinerja.read_realisasi(_csv(tmp_path, "id;periode;realisasi\niku_giat;TW1;1.200\n")), "TW1")
-    assert card["iku_giat"].status == "no_data"
+    assert card["iku_giat"].status == "error" and "--angka" in card["iku_giat"].reason
     assert [p.code for p in card.problems] == ["data-ambiguous-number"]
 
 

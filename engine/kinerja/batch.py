@@ -43,7 +43,8 @@ if TYPE_CHECKING:
 SCORED, NO_DATA, NO_TARGET, ERROR = 0, 1, 2, 3
 STATUS_NAMES = ("scored", "no_data", "no_target", "error")
 # the state of a computed realisasi, in the order the per-unit path finds them (the first one decides)
-_OK, _MISSING, _DEP_ERROR, _CALC_ERROR = 0, 1, 2, 3
+_OK, _MISSING, _DEP_ERROR, _CALC_ERROR, _REFUSED = 0, 1, 2, 3, 4
+_FAILED = (_DEP_ERROR, _CALC_ERROR, _REFUSED)  # errors whatever the target (evaluate._score_node)
 _ANNUAL_KEYS = ("TAHUN", "YEAR")  # a per-unit annual target in the table; `with_targets` reads "TAHUN"
 
 
@@ -62,6 +63,9 @@ class Table:
     values: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
     targets: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # (key, period) → {unit index: the problem of the row refused for that cell}: a result that reads such a
+    # cell is an error with that problem as its reason, as in the per-unit path
+    refused: dict[tuple[str, str], dict[int, Problem]] = field(default_factory=dict)
     # the values checked against a plan (`_checked`): (plan, values, refusals)
     _checked: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
 
@@ -128,7 +132,12 @@ def read_table(
                 )
             else:
                 code, args = "data-bad-value", {"text": str(raw), "detail": e.detail}
-            table.problems.append(Problem(code, "error", display, str(key), colname, args, row=i + 2))
+            per_ = str(per).strip().upper()
+            args = {**args, "unit": str(u), "period": per_}
+            prob = Problem(code, "error", display, str(key), colname, args, row=i + 2)
+            table.problems.append(prob)
+            if colname == "realisasi":
+                table.refused.setdefault((str(key), per_), {})[units[str(u)]] = prob
             continue
         if w.value is not None:
             put(store, u, key, per, w.value)
@@ -199,6 +208,7 @@ class BatchResult:
     at: Period | None = field(default=None, repr=False, compare=False)
     values: Mapping[tuple[str, str], np.ndarray] = field(default_factory=dict, repr=False, compare=False)
     targets: Mapping[tuple[str, str], np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    refused: Mapping[tuple[str, str], dict[int, Problem]] = field(default_factory=dict, repr=False, compare=False)
     _where: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -229,9 +239,20 @@ class BatchResult:
             target = (lo, float(c["target_high"][i]))
         grade = self.plan_grade(node, int(c["grade"][i]))
         numbers = (node_id, target, val("actual"), val("achievement"), val("score"), grade, status)
+        coverage, left_out = self._coverage(node, i)
         if status == "scored" or not why:
-            return NodeResult(*numbers, "", node.unit, self._trace_source(i, node) if why else ())
-        return NodeResult(*numbers, self._reason(i, node, status), node.unit, self._trace_source(i, node))
+            source = self._trace_source(i, node) if why else ()
+            return NodeResult(*numbers, "", node.unit, source, coverage, left_out)
+        reason = self._reason(i, node, status)
+        return NodeResult(*numbers, reason, node.unit, self._trace_source(i, node), coverage, left_out)
+
+    def _coverage(self, node: Node, i: int) -> tuple[float | None, tuple[str, ...]]:
+        """An index's coverage for unit `i` and its components left out (None, () for other nodes)."""
+        c = self.columns[node.id]
+        if "coverage" not in c:
+            return None, ()
+        left = tuple(r for r, out in zip(node.refs, c["left_out"][i], strict=True) if out)
+        return float(c["coverage"][i]), left
 
     def _reason(self, i: int, node: Node, status: str) -> str:
         """The reason the per-unit path gives this unit for this node (its own function, its own words)."""
@@ -250,7 +271,8 @@ class BatchResult:
         nodes `node` reads, the language and the unit's own targets."""
         assert self.at is not None
         deps = {r: self._result(i, r, False) for r in node.refs}
-        return (self.plan, _UnitValues(self.values, i), self.at, deps, self.language, self._unit_targets(i))
+        values = _UnitValues(self.values, i, self.refused)
+        return (self.plan, values, self.at, deps, self.language, self._unit_targets(i))
 
     def _unit_targets(self, i: int) -> dict[tuple[str, str], float] | None:
         out = {}
@@ -317,16 +339,26 @@ class BatchResult:
                     "grade": r.grade,
                     "status": r.status,
                     "reason": reason,
+                    "coverage": r.coverage,
+                    "left_out": ", ".join(r.left_out),
                 }
 
 
 class _UnitValues(Mapping[tuple[str, str], Value]):
     """One unit's checked values as the bound values the per-unit path reads (missing = absent)."""
 
-    __slots__ = ("columns", "i")
+    __slots__ = ("columns", "i", "refused", "nil")
 
-    def __init__(self, columns: Mapping[tuple[str, str], np.ndarray], i: int) -> None:
+    def __init__(
+        self,
+        columns: Mapping[tuple[str, str], np.ndarray],
+        i: int,
+        refused: Mapping[tuple[str, str], dict[int, Problem]] | None = None,
+    ) -> None:
         self.columns, self.i = columns, i
+        # the cells of this unit whose row was refused, as `data.BoundValues.refused` (the batch reads no "nihil")
+        self.refused = {k: d[i] for k, d in (refused or {}).items() if i in d}
+        self.nil: dict[tuple[str, str], tuple[str, int]] = {}
 
     def __getitem__(self, key: tuple[str, str]) -> Value:
         v = float(self.columns[key][self.i])
@@ -375,13 +407,14 @@ def score_many(plan: Plan, table: Table, period: Period, lang: str | None = None
                     {"period": per, "choices": ", ".join(plan.periods)},
                 )
             )
-    values = _checked(plan, table, problems)
+    values, refused = _checked(plan, table, problems)
+    marks = {k: np.isin(np.arange(n), list(d)) for k, d in refused.items()}
     cols: dict[str, dict[str, np.ndarray]] = {}
     for nid in plan.order:
-        cols[nid] = _node(plan.by_id[nid], plan, values, table.targets, period, cols, n)
+        cols[nid] = _node(plan.by_id[nid], plan, values, marks, table.targets, period, cols, n)
     return BatchResult(
         plan, period.label, tuple(table.units), cols, tuple(problems), lang or plan.language, period, values,
-        table.targets,
+        table.targets, refused,
     )  # fmt: skip
 
 
@@ -391,14 +424,15 @@ def _reported(plan: Plan) -> list[str]:
     return out + [f"{nd.id}.{name}" for nd in plan.nodes for name in nd.inputs]
 
 
-def _checked(plan: Plan, table: Table, problems: list[Problem]) -> dict[tuple[str, str], np.ndarray]:
+def _checked(plan: Plan, table: Table, problems: list[Problem]) -> tuple[dict[tuple[str, str], np.ndarray], Refused]:
     """The table's values with `data.VALUE_CHECKS` applied as `bind` applies them: a refused value is a
     problem (unit named) and missing for scoring. Worked out once per table and plan (every period reuses
-    it); the table itself is not changed."""
+    it); the table itself is not changed. Also returns every refused cell (the table's own and these), by
+    (key, period) and unit index."""
     found = table._checked
     if found is not None and found[0] is plan:
         problems.extend(found[2])
-        return found[1]
+        return found[1], found[3]
     from .data import fractional_count_mask, whole_count_keys
 
     units_of = _keys(plan)[0]
@@ -406,6 +440,13 @@ def _checked(plan: Plan, table: Table, problems: list[Problem]) -> dict[tuple[st
     checks: dict[str, tuple[Any, ...]] = {}
     out = dict(table.values)
     refusals: list[Problem] = []
+    refused_cells: Refused = {k: dict(v) for k, v in table.refused.items()}
+
+    def refuse(i: Any, key: str, per: str, code: str, args: dict[str, Any]) -> None:
+        prob = _refusal(table, i, key, per, code, args)
+        refusals.append(prob)
+        refused_cells.setdefault((key, per), {})[int(i)] = prob
+
     for (key, per), arr in table.values.items():
         unit = units_of.get(key)
         if unit is None:
@@ -415,16 +456,14 @@ def _checked(plan: Plan, table: Table, problems: list[Problem]) -> dict[tuple[st
             applying = checks[key] = tuple(c for c in VALUE_CHECKS if c.applies(unit))
         refused = np.isinf(arr)
         for i in np.flatnonzero(refused):
-            refusals.append(
-                _refusal(table, i, key, per, "data-bad-value", {"text": str(arr[i]), "detail": "not finite"})
-            )
+            refuse(i, key, per, "data-bad-value", {"text": str(arr[i]), "detail": "not finite"})
         for check in applying:
             with np.errstate(invalid="ignore"):
                 hit = np.asarray(check.refuses(arr), dtype=bool) & ~refused & ~np.isnan(arr)
             if hit.any():
                 label = plan.units.label(unit)
                 for i in np.flatnonzero(hit):
-                    refusals.append(_refusal(table, i, key, per, check.code, {"value": float(arr[i]), "unit": label}))
+                    refuse(i, key, per, check.code, {"value": float(arr[i]), "unit": label})
                 refused |= hit
         factor = whole.get(key)
         if factor is not None:
@@ -433,17 +472,30 @@ def _checked(plan: Plan, table: Table, problems: list[Problem]) -> dict[tuple[st
                 label = plan.units.label(unit)
                 for i in np.flatnonzero(hit):
                     args = {"text": f"{arr[i]:g}", "value": float(arr[i]), "unit": label, "convention": "-"}
-                    refusals.append(_refusal(table, i, key, per, "data-fractional-count", args))
+                    refuse(i, key, per, "data-fractional-count", args)
                 refused |= hit
         if refused.any():
             out[(key, per)] = np.where(refused, np.nan, arr)
-    table._checked = (plan, out, tuple(refusals))
+    table._checked = (plan, out, tuple(refusals), refused_cells)
     problems.extend(refusals)
-    return out
+    return out, refused_cells
 
 
 def _refusal(table: Table, i: Any, key: str, per: str, code: str, args: dict[str, Any]) -> Problem:
-    return Problem(code, "error", "<tabel>", key, f"realisasi[{table.units[i]}, {per}]", args)
+    return Problem(code, "error", "<tabel>", key, f"realisasi[{table.units[i]}, {per}]", {**args, "period": per})
+
+
+Refused = dict[tuple[str, str], dict[int, Problem]]
+
+
+def _refused_any(refused: Mapping[tuple[str, str], np.ndarray], key: str, members: Sequence[str], n: int) -> np.ndarray:
+    """Per unit: whether a row of `key` for one of `members` was refused (evaluate._refused_or_nil)."""
+    out = np.zeros(n, dtype=bool)
+    for p in members:
+        m = refused.get((key, p))
+        if m is not None:
+            out |= m
+    return out
 
 
 def _matrix(values: Mapping[tuple[str, str], np.ndarray], key: str, members: Sequence[str], n: int) -> np.ndarray:
@@ -521,6 +573,7 @@ def _node(
     node: Node,
     plan: Plan,
     values: Mapping[tuple[str, str], np.ndarray],
+    refused: Mapping[tuple[str, str], np.ndarray],
     targets: Mapping[tuple[str, str], np.ndarray],
     period: Period,
     cols: Mapping[str, dict[str, np.ndarray]],
@@ -545,18 +598,22 @@ def _node(
     how = node.aggregation
     if node.mode == "direct":
         actual, missing = _series(values, node.id, period.members, tg.required, None, how, n)
-        state = np.where(missing, _MISSING, _OK)
+        bad = _refused_any(refused, node.id, period.members, n)  # refused before missing, as per unit
+        state = np.where(bad, _REFUSED, np.where(missing, _MISSING, _OK))
     elif node.mode == "formula":
         if node.per_period and period.kind != "single":
-            actual, state = _per_period(node, values, period, tg.required, cols, n)
+            actual, state = _per_period(node, values, refused, period, tg.required, cols, n)
         else:
-            actual, state = _formula(node, values, period.members, tg.required, cols, n)
+            actual, state = _formula(node, values, refused, period.members, tg.required, cols, n)
     else:  # index
-        actual, state = _index(node, cols, n)
+        actual, state, out["coverage"], out["left_out"] = _index(node, plan, cols, n)
     out["actual"] = np.where(state == _OK, actual, np.nan)
     has_target = ~np.isnan(tg.low)
+    # errors are errors whatever the target; without a target nothing else is scored
     status[:] = np.where(
-        ~has_target, NO_TARGET, np.where(state == _MISSING, NO_DATA, np.where(state == _OK, SCORED, ERROR))
+        np.isin(state, _FAILED),
+        ERROR,
+        np.where(~has_target, NO_TARGET, np.where(state == _MISSING, NO_DATA, SCORED)),
     )
     ok = has_target & (state == _OK)
     if ok.any():
@@ -572,6 +629,7 @@ def _node(
 def _formula(
     node: Node,
     values: Mapping[tuple[str, str], np.ndarray],
+    refused: Mapping[tuple[str, str], np.ndarray],
     members: tuple[str, ...],
     required: np.ndarray,
     cols: Mapping[str, dict[str, np.ndarray]],
@@ -590,12 +648,15 @@ def _formula(
         key = f"{node.id}.{name}"
         mem, req = (months_of(members), required[:, month_columns(members)]) if inp.monthly else (members, required)
         v, missing = _series(values, key, mem, req, inp.value, how, n)
+        bad = _refused_any(refused, key, mem, n)
         if inp.value is not None:
-            # a fixed value from the rules is a level, used once, as is, when the unit reports none of it
-            none = np.isnan(_matrix(values, key, mem, n)).all(axis=1)
+            # a fixed value from the rules is a level, used once, as is, when the unit reports none of it (and
+            # no row of it was refused)
+            none = np.isnan(_matrix(values, key, mem, n)).all(axis=1) & ~bad
             v = np.where(none, inp.value, v)
             missing &= ~none
         env[name] = v
+        state[(state == _OK) & bad] = _REFUSED
         state[(state == _OK) & missing] = _MISSING
     for ref in node.refs:
         r = cols[ref]
@@ -617,6 +678,7 @@ def _formula(
 def _per_period(
     node: Node,
     values: Mapping[tuple[str, str], np.ndarray],
+    refused: Mapping[tuple[str, str], np.ndarray],
     period: Period,
     required: np.ndarray,
     cols: Mapping[str, dict[str, np.ndarray]],
@@ -630,8 +692,11 @@ def _per_period(
     decided = np.zeros(n, dtype=bool)
     each = np.ones((n, 1), dtype=bool)
     for j, p in enumerate(period.members):
-        v, s = _formula(node, values, (p,), each, cols, n)
-        stop = ~decided & ((s == _CALC_ERROR) | (((s == _MISSING) | (s == _DEP_ERROR)) & required[:, j]))
+        v, s = _formula(node, values, refused, (p,), each, cols, n)
+        # a refused row is never left out of a sum
+        stop = ~decided & (
+            (s == _CALC_ERROR) | (s == _REFUSED) | (((s == _MISSING) | (s == _DEP_ERROR)) & required[:, j])
+        )
         state[stop] = s[stop]
         decided |= stop
         per[:, j] = np.where(s == _OK, v, np.nan)
@@ -640,21 +705,32 @@ def _per_period(
     return AGGREGATIONS[node.aggregation].array(per), state
 
 
-def _index(node: Node, cols: Mapping[str, dict[str, np.ndarray]], n: int) -> tuple[np.ndarray, np.ndarray]:
+def _index(
+    node: Node, plan: Plan, cols: Mapping[str, dict[str, np.ndarray]], n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The weighted mean of the components that have a value (evaluate._index and `_weighted_mean`: summed in
-    id order, contributions capped if the rules say so; geometric: 0 if any is 0, an error if any is negative)."""
-    from .evaluate import _INDEX_OF
+    id order, contributions capped if the rules say so; geometric: 0 if any is 0, an error if any is negative),
+    its state, its coverage (share of the applicable weight with a value) and which components were left out
+    (units × refs). A component without a target and without a value is not planned for the period: it leaves
+    the index and its coverage alike; below the minimum coverage the index is not scored."""
+    from .evaluate import _INDEX_OF, min_coverage
 
     src = _INDEX_OF[node.index_from]
     num = np.zeros(n)
     den = np.zeros(n)
     logs = np.zeros(n)
+    applicable = np.zeros(n)
+    left = np.zeros((n, len(node.refs)), dtype=bool)
+    position = {ref: k for k, ref in enumerate(node.refs)}
     zero = np.zeros(n, dtype=bool)
     neg = np.zeros(n, dtype=bool)
     geometric = node.index_method == "geometrik"
     for ref, w in sorted(zip(node.refs, node.weights, strict=True)):
         v = cols[ref][src]
         present = ~np.isnan(v)
+        applies = present | (cols[ref]["status"] != NO_TARGET)
+        left[:, position[ref]] = applies & ~present
+        applicable = np.where(applies, applicable + w, applicable)
         used = np.minimum(v, 100.0) if node.cap_contribution else v
         den = np.where(present, den + w, den)
         if geometric:
@@ -665,7 +741,11 @@ def _index(node: Node, cols: Mapping[str, dict[str, np.ndarray]], n: int) -> tup
             logs = np.where(present, logs + w * lg.astype(float), logs)
         else:
             num = np.where(present, num + w * np.where(present, used, 0.0), num)
-    missing = den == 0
+    any_left = left.any(axis=1)
+    with np.errstate(all="ignore"):
+        # exactly 1 when nothing is left out (as evaluate._index)
+        coverage = np.where(any_left, np.where(applicable > 0, den / applicable, 0.0), 1.0)
+    missing = (den == 0) | (any_left & (coverage * 100 < min_coverage(plan, node)))
     with np.errstate(all="ignore"):
         if geometric:
             mean = np.where(missing, 0.0, logs / np.where(missing, 1.0, den))
@@ -674,7 +754,7 @@ def _index(node: Node, cols: Mapping[str, dict[str, np.ndarray]], n: int) -> tup
         else:
             val = num / den
     state = np.where(missing, _MISSING, np.where(np.isnan(val), _CALC_ERROR, _OK)).astype(np.int8)
-    return val, state
+    return val, state, coverage, left
 
 
 def _profile_arrays(

@@ -471,7 +471,11 @@ def score(
     ] = None,
     output: OutputOpt = None,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Keluar 1 bila ada baris data ditolak / exit 1 on refused rows.")
+        bool,
+        typer.Option(
+            "--strict",
+            help="Keluar 1 bila ada baris data ditolak atau hasil galat / exit 1 on refused rows or errors.",
+        ),
     ] = False,
     no_steps: Annotated[
         bool,
@@ -508,7 +512,7 @@ def score(
         if by is not None:
             if by != "unit":
                 raise typer.BadParameter(f"--by {by}: pilihan / choices: unit")
-            _score_by_unit(run, p, data, label, chosen, output, angka)
+            _score_by_unit(run, p, data, label, chosen, output, angka, strict)
             return
         with _progress() as progress:
             task = progress.add_task(t("reading", run.lang, file=", ".join(str(f) for f in data)), total=None)
@@ -543,12 +547,23 @@ def score(
             _write(run, output, render(report, chosen))
         for prob in card.problems:
             run.say(prob.render(run.lang))
-        if strict and any(x.severity == "error" for x in card.problems):
-            raise typer.Exit(1)
+        from .report.tables import summary, summary_line
+
+        counted = summary(report)
+        run.say(summary_line(counted, run.lang))
+        if strict and (counted["refused_rows"] or counted["error"]):
+            raise run.fail("strict_failed", 1)
 
 
 def _score_by_unit(
-    run: Run, p: Any, data: list[Path], label: str, chosen: str, output: Path | None, angka: Angka | None = None
+    run: Run,
+    p: Any,
+    data: list[Path],
+    label: str,
+    chosen: str,
+    output: Path | None,
+    angka: Angka | None = None,
+    strict: bool = False,
 ) -> None:
     """`score --by unit`: the batch path over a long table; per-unit rows (csv, json) or a roll-up (table, md)."""
     import csv as csvmod
@@ -578,7 +593,19 @@ def _score_by_unit(
         buf = io.StringIO()
         w = csvmod.DictWriter(
             buf,
-            fieldnames=["unit", "id", "target", "actual", "achievement", "score", "grade", "status", "reason"],
+            fieldnames=[
+                "unit",
+                "id",
+                "target",
+                "actual",
+                "achievement",
+                "score",
+                "grade",
+                "status",
+                "reason",
+                "coverage",
+                "left_out",
+            ],
             delimiter=";",
         )
         w.writeheader()
@@ -626,6 +653,13 @@ def _score_by_unit(
             _write(run, output, "\n".join(lines) + "\n")
     for prob in result.problems:
         run.say(prob.render(run.lang))
+    from .report.tables import STATUS_ORDER, summary_line
+
+    counted = {k: sum(int(r.get(k, 0)) for r in rollup.values()) for k in STATUS_ORDER}
+    counted["refused_rows"] = sum(1 for x in result.problems if x.severity == "error")
+    run.say(summary_line(counted, run.lang))
+    if strict and (counted["refused_rows"] or counted["error"]):
+        raise run.fail("strict_failed", 1)
 
 
 def _merge_tables(tables: list[Any], table_cls: Any) -> Any:
@@ -643,6 +677,10 @@ def _merge_tables(tables: list[Any], table_cls: Any) -> Any:
                 dst = store.setdefault(key, np.full(len(units), np.nan))
                 dst[pos] = np.where(np.isnan(arr), dst[pos], arr)
         merged.problems.extend(tb.problems)
+        for cell, bad in tb.refused.items():
+            into = merged.refused.setdefault(cell, {})
+            for i, prob in bad.items():
+                into.setdefault(index[tb.units[i]], prob)
     return merged
 
 

@@ -123,6 +123,7 @@ class Node:
     target_units: tuple[tuple[str, str], ...] = ()  # (key, unit written) where it did not fit
     tables: dict[str, StepTable] = field(default_factory=dict, repr=False)
     included_from: str | None = None  # the rule set this node came from (`sertakan`)
+    min_coverage: float | None = None  # `cakupan_minimal` (index): % of the weight that must have a value
 
     @property
     def components(self) -> tuple[str, ...]:
@@ -320,6 +321,7 @@ def _build_index(spec: NodeSpec, ctx: Ctx) -> dict[str, Any]:
         "index_from": src,
         "index_method": method,
         "cap_contribution": bool(spec.cap_contribution),
+        "min_coverage": _min_coverage(spec, ctx),
     }
 
 
@@ -346,6 +348,15 @@ def index_display(src: str, method: str, ids: list[str], weights: list[float], c
         terms = [ast.BinOp(num(w), ast.Mult(), part(i)) for i, w in pairs]
         tree = ast.BinOp(functools.reduce(lambda a, b: ast.BinOp(a, ast.Add(), b), terms), ast.Div(), total)
     return ast.unparse(tree)
+
+
+def _min_coverage(spec: NodeSpec, ctx: Ctx) -> float | None:
+    """`cakupan_minimal`: a share of the weight in %, 0..100."""
+    m = spec.min_coverage
+    if m is not None and not (math.isfinite(m) and 0 <= m <= 100):
+        ctx.problem("wrong-type", "cakupan_minimal", key="cakupan_minimal", detail=f"{m:g} (0..100 % bobot)")
+        return None
+    return None if m is None else float(m)
 
 
 def _tables(spec: NodeSpec, ctx: Ctx) -> dict[str, StepTable]:
@@ -712,4 +723,5 @@ def _compile_node(
         target_units=tuple(target_units),
         tables=ctx.tables,
         included_from=r.included_from,
+        min_coverage=parts.get("min_coverage"),
     )

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 COLUMNS = ("id", "periode", "realisasi", "satuan", "dicatat", "keterangan")
 _ERROR_CELL = re.compile(r"#[A-Z0-9/]+[!?]")  # #DIV/0!, #CALC!, #NAME?... whatever a spreadsheet invents next
+# What a realisasi cell may say instead of a number when there was nothing to measure in the period (no case,
+# no object): "nihil". Not zero and not missing: the indicator is not applicable (docs/format-aturan.md).
+NIL_WORDS = frozenset({"nihil", "tidak ada objek", "tidak ada obyek"})
 ERROR_CELLS = ("#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!")
 
 
@@ -62,6 +65,29 @@ class Realisasi:
         return Realisasi(
             self.rows + other.rows, self.problems + other.problems, {**self.conventions, **other.conventions}
         )
+
+
+class BoundValues(dict[tuple[str, str], "Value"]):
+    """The bound values by (key, period), and what the data said about other cells:
+
+    Attributes:
+        refused: (key, period) -> the problem of a row refused for that cell (scored as an error, never
+            silently replaced by another row or left out of a sum).
+        nil: (key, period) -> (file, row) of a cell that says "nihil" (nothing to measure: not applicable).
+    """
+
+    def __init__(
+        self,
+        values: Mapping[tuple[str, str], Value] | None = None,
+        refused: Mapping[tuple[str, str], Problem] | None = None,
+        nil: Mapping[tuple[str, str], tuple[str, int]] | None = None,
+    ) -> None:
+        super().__init__(values or {})
+        self.refused: dict[tuple[str, str], Problem] = dict(refused or {})
+        self.nil: dict[tuple[str, str], tuple[str, int]] = dict(nil or {})
+
+    def __reduce__(self) -> Any:
+        return (BoundValues, (dict(self), self.refused, self.nil))
 
 
 class Value(NamedTuple):
@@ -294,7 +320,9 @@ def _add_cell(
         iso = parse_date(recorded)
         if iso is None:
             out.problems.append(
-                Problem("data-bad-date", "error", display, rid, "dicatat", {"text": str(recorded)}, row=n)
+                Problem(
+                    "data-bad-date", "error", display, rid, "dicatat", {"text": str(recorded), "period": period}, row=n
+                )
             )
             return
         recorded = iso
@@ -316,10 +344,11 @@ def _add_cell(
 # ------------------------------------------------------------------------------------------- binding
 
 
-def bind(plan: Plan, data: Realisasi) -> tuple[dict[tuple[str, str], Value], list[Problem]]:
+def bind(plan: Plan, data: Realisasi) -> tuple[BoundValues, list[Problem]]:
     """Check every row against the plan and convert it to the unit of its node or input.
 
-    Returns the values by (id, period) and the problems (refused rows, corrections applied as info).
+    Returns the values by (id, period), with the cells refused and those that say "nihil" (see
+    `BoundValues`), and the problems (refused rows, corrections applied as info).
     """
     problems: list[Problem] = list(data.problems)
     units = plan.units
@@ -327,6 +356,7 @@ def bind(plan: Plan, data: Realisasi) -> tuple[dict[tuple[str, str], Value], lis
     periods = plan.periods
     chosen: dict[tuple[str, str], tuple[Row, float]] = {}  # the first row per (id, period), in file order
     repeated: dict[tuple[str, str], list[tuple[Row, float]]] = {}  # every row of a key given more than once
+    nil: dict[tuple[str, str], Row] = {}  # cells that say "nihil"
     for r in data.rows:
         if r.id not in targets:
             problems.append(
@@ -371,6 +401,9 @@ def bind(plan: Plan, data: Realisasi) -> tuple[dict[tuple[str, str], Value], lis
             )
             continue
         unit = targets[r.id]
+        if isinstance(r.raw, str) and " ".join(r.raw.split()).lower() in NIL_WORDS:
+            nil.setdefault((r.id, r.period), r)
+            continue
         value = _value(r, unit, units, problems, whole.get(r.id), data.conventions.get(r.file))
         if value is None:
             continue
@@ -428,9 +461,30 @@ def bind(plan: Plan, data: Realisasi) -> tuple[dict[tuple[str, str], Value], lis
                     row=r.row,
                 )
             )
-    values = {}
+    for key in [k for k in nil if k in chosen]:  # "nihil" and a number for one cell: neither is taken
+        r, _ = chosen.pop(key)
+        for a, b in ((nil[key], r), (r, nil[key])):
+            problems.append(
+                Problem(
+                    "data-duplicate",
+                    "error",
+                    a.file,
+                    a.id,
+                    "id",
+                    {"id": a.id, "period": a.period, "other": str(b.row)},
+                    row=a.row,
+                )
+            )
+        del nil[key]
+    values = BoundValues()
     for key, (r, v) in chosen.items():
         values[key] = Value(v, r.file, r.row, str(r.raw), r.recorded)
+    # every cell a refused row was meant for (the problems of this data that name an id and a period)
+    for p in problems:
+        period = p.args.get("period") if p.severity == "error" and p.node_id and p.row is not None else None
+        if period is not None and p.code != "data-unknown-period":
+            values.refused.setdefault((p.node_id, str(period)), p)  # type: ignore[arg-type]
+    values.nil.update({k: (r.file, r.row) for k, r in nil.items()})
     return values, problems
 
 
@@ -521,7 +575,7 @@ def _value(
     col = "realisasi"
 
     def refuse(code: str, **args: Any) -> None:
-        problems.append(Problem(code, "error", r.file, r.id, col, args, row=r.row))
+        problems.append(Problem(code, "error", r.file, r.id, col, {**args, "period": r.period}, row=r.row))
 
     if isinstance(raw, str) and (raw.strip().upper() in ERROR_CELLS or _ERROR_CELL.fullmatch(raw.strip().upper())):
         refuse("data-bad-value", text=raw, detail="sel galat spreadsheet / spreadsheet error cell")

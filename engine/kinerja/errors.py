@@ -149,6 +149,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "indikator tanpa target tahunan maupun triwulan: tidak dapat dinilai",
         "indicator has neither an annual nor a quarterly target: it cannot be scored",
     ),
+    "weight-not-component": (
+        "'bobot' = {weight} diberikan, tetapi simpul ini bukan komponen indeks mana pun (induknya '{parent}'): "
+        "bobotnya tidak dihitung; pindahkan ke bawah indikator berjenis 'indeks' sebagai [[...indikator]], "
+        "atau hapus 'bobot'",
+        "'bobot' = {weight} is given, but this node is a component of no index (its parent is '{parent}'): "
+        "its weight counts nowhere; move it under an indicator of kind 'indeks' as [[...indikator]], or remove "
+        "'bobot'",
+    ),
+    "coverage-not-index": (
+        "'cakupan_minimal' hanya berlaku untuk indikator berjenis 'indeks'; di sini tidak berpengaruh",
+        "'cakupan_minimal' only applies to an indicator of kind 'indeks'; here it has no effect",
+    ),
     "assumption": ("ASUMSI ({key}): {reason}{basis_id}", "ASSUMPTION ({key}): {reason}{basis_en}"),
     # data problems
     "data-unknown-id": ("id '{id}' tidak ada dalam rencana", "id '{id}' is not in the plan"),

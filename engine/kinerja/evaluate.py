@@ -29,11 +29,66 @@ REASONS: dict[str, tuple[str, str]] = {
     "dep": ("bergantung pada '{dep}' yang {status}", "depends on '{dep}' which is {status}"),
     "no-components": ("tidak ada komponen indeks yang bernilai", "no index component has a value"),
     "error": ("tidak dapat dihitung: {detail}", "cannot be computed: {detail}"),
+    "low-coverage": (
+        "cakupan {coverage} bobot, di bawah minimal {minimum}; tidak dinilai: {left_out}",
+        "coverage {coverage} of the weight, below the minimum of {minimum}; not scored: {left_out}",
+    ),
+    "refused": (
+        "data ditolak ({where}): {detail}; perbaiki baris itu lalu nilai ulang",
+        "data refused ({where}): {detail}; correct that row and score again",
+    ),
+    "nil": (
+        "nihil (tidak ada objek) pada {periods}: tidak berlaku",
+        "nil (nothing to measure) for {periods}: not applicable",
+    ),
+    "nil-mixed": (
+        "{key} nihil pada {nil} tetapi berangka pada {other}: tulis angka (mis. 0) atau nihil untuk semua periode",
+        "{key} is nil for {nil} but has numbers for {other}: write numbers (e.g. 0) or nil for every period",
+    ),
+    "all-nil": ("semua komponen indeks nihil: tidak berlaku", "every index component is nil: not applicable"),
 }
 STATUS_WORDS = {
-    "id": {"no_data": "belum ada data", "no_target": "tanpa target", "error": "gagal dihitung", "scored": "dinilai"},
-    "en": {"no_data": "without data", "no_target": "without a target", "error": "not computable", "scored": "scored"},
+    "id": {
+        "no_data": "belum ada data",
+        "no_target": "tanpa target",
+        "error": "gagal dihitung",
+        "scored": "dinilai",
+        "not_applicable": "tidak berlaku",
+    },
+    "en": {
+        "no_data": "without data",
+        "no_target": "without a target",
+        "error": "not computable",
+        "scored": "scored",
+        "not_applicable": "not applicable",
+    },
 }
+# An index is scored only when the components with a value carry at least this share (in % of the weight
+# that applies) unless the node (`cakupan_minimal`) or the plan (`[rencana] cakupan_minimal`) says otherwise.
+# Half: below it, the index would say more about what was not measured than about what was.
+DEFAULT_MIN_COVERAGE = 50.0
+
+
+def min_coverage(plan: Plan | None, node: Node) -> float:
+    """The minimum coverage (% of applicable weight) of an index node: its own, else the plan's, else 50."""
+    if node.min_coverage is not None:
+        return float(node.min_coverage)
+    meta = getattr(plan, "meta", None)
+    found = getattr(meta, "min_coverage", None)
+    return DEFAULT_MIN_COVERAGE if found is None else float(found)
+
+
+def percent_text(share: float, lang: str) -> str:
+    """A share 0..1 as "8 %" / "8,5 %" (one decimal at most, in the reader's convention)."""
+    v = math.floor(share * 1000 + 1e-9) / 10  # never rounded up: 99.96 % is not shown as 100 %
+    text = f"{v:.1f}".rstrip("0").rstrip(".")
+    return (text if lang == "en" else text.replace(".", ",")) + " %"
+
+
+def _error_detail(e: BaseException, lang: str) -> str:
+    if isinstance(e, ZeroDivisionError):
+        return "pembagian dengan nol" if lang != "en" else "division by zero"
+    return str(e) or type(e).__name__
 
 
 class _NotScored(Exception):
@@ -172,7 +227,8 @@ def score_plan(
     `lang` chooses the language of predikat and reasons (default: the plan's).
     """
     lang = lang or plan.language
-    if targets:
+    if targets or getattr(values, "refused", None) or getattr(values, "nil", None):
+        # own targets, refused rows or "nihil" cells: node by node, where each of them is looked at
         return score_plan_general(plan, values, period, targets, lang)
     source = TraceSource(plan, values, period, lang, None)
     results: dict[str, NodeResult] = {}
@@ -205,7 +261,7 @@ def score_plan(
                         missing.append(k[1])
                 if missing or not xs:
                     if scorer is None:
-                        raise _Unusual
+                        raise _Missing
                     no_data = _reason(lang, "no-data", periods=", ".join(missing or [k[1] for k in keys]))
                     results[nid] = NodeResult(nid, target, None, None, None, None, "no_data", no_data, unit, lazy)
                     continue
@@ -223,42 +279,74 @@ def score_plan(
                             present = True
                         elif k in required:
                             if fixed is None:
-                                raise _Unusual
+                                raise _Missing
                             xs.append(fixed)
                     if not present and fixed is not None:
                         args.append(fixed)  # a level from the rules, used once, as is
                     elif xs:
                         args.append(aggregate(xs))
                     else:
-                        raise _Unusual
+                        raise _Missing
                 for r in refs:
                     dep = results[r].actual
                     if dep is None:
-                        raise _Unusual
+                        if results[r].status in ("error", "not_applicable"):
+                            raise _Unusual  # said as such whatever the target, by the general path
+                        raise _Missing
                     args.append(dep)
                 actual = function(*args)
             else:  # _INDEX
-                components, of, cap, geometric = how  # components: (id, weight) in id order, as `_index` sums
+                # components: (id, weight, position in the document) in id order, as `_index` sums them
+                components, of, cap, geometric, minimum = how
                 used: list[tuple[float, float]] = []
-                for r, w in components:
-                    v = getattr(results[r], of)
-                    if v is not None:
+                left = None
+                applicable = 0.0
+                for r, w, pos in components:
+                    res = results[r]
+                    v = getattr(res, of)
+                    if v is None:
+                        if res.status == "no_target" or res.status == "not_applicable":
+                            continue  # not part of the index for this period (as in `_index`)
+                        if left is None:
+                            left = []
+                        left.append((pos, r))
+                    else:
                         used.append((w, min(v, 100.0) if cap else v))
+                    applicable += w
                 den = sum(w for w, _ in used)
                 if den == 0:
                     raise _Unusual
+                coverage = 1.0
+                left_out: tuple[str, ...] = ()
+                if left is not None:
+                    coverage = den / applicable
+                    if coverage * 100 < minimum:
+                        raise _Unusual  # not scored: the general path words the reason
+                    left_out = tuple(r for _, r in sorted(left))
                 actual = _weighted_mean(used, den, geometric)
+                if scorer is None:
+                    results[nid] = NodeResult(
+                        nid, None, actual, None, None, None, "no_target", why, unit, lazy, coverage, left_out
+                    )
+                    continue
+                ach, score, grade = scorer(target, actual)
+                results[nid] = NodeResult(
+                    nid, target, actual, ach, score, grade, "scored", "", unit, lazy, coverage, left_out
+                )
+                continue
             if scorer is None:
                 results[nid] = NodeResult(nid, None, actual, None, None, None, "no_target", why, unit, lazy)
                 continue
             ach, score, grade = scorer(target, actual)
             results[nid] = NodeResult(nid, target, actual, ach, score, grade, "scored", "", unit, lazy)
             continue
-        except (_Unusual, ScoringError, ArithmeticError, ValueError):
+        except _Missing:
             if scorer is None:
-                # nothing to score against and the realisasi cannot be computed: shown as missing
+                # nothing to score against and no data to compute the realisasi from: shown as no target
                 results[nid] = NodeResult(nid, None, None, None, None, None, "no_target", why, unit, lazy)
                 continue
+        except (_Unusual, ScoringError, ArithmeticError, ValueError):
+            pass  # errors are errors whatever the target: the general path says which, and why
         results[nid] = _score_node(plan.by_id[nid], plan, values, period, results, lang, source=source)
     return results
 
@@ -284,6 +372,10 @@ class _Unusual(Exception):
     """Raised inside the fast path of `score_plan`: the node goes to the general path."""
 
 
+class _Missing(_Unusual):
+    """Raised inside the fast path: data the node needs is missing (no error, nothing refused or "nihil")."""
+
+
 _GROUP, _DIRECT, _FORMULA, _INDEX, _GENERAL = range(5)
 _INDEX_OF = {"capaian": "achievement", "nilai": "score", "realisasi": "actual"}
 
@@ -297,16 +389,16 @@ def _program(plan: Plan, period: Period, lang: str) -> list[tuple[Any, ...]]:
     cache = plan.__dict__.setdefault("_programs", {})
     found = cache.get((period.label, lang))
     if found is None:
-        found = cache[(period.label, lang)] = [_step(plan.by_id[nid], period, lang) for nid in plan.order]
+        found = cache[(period.label, lang)] = [_step(plan, plan.by_id[nid], period, lang) for nid in plan.order]
     return found
 
 
-def _step(node: Node, period: Period, lang: str) -> tuple[Any, ...]:
+def _step(plan: Plan, node: Node, period: Period, lang: str) -> tuple[Any, ...]:
     """One node's step: `(_GROUP, id, result)`, `(_GENERAL, id)`, or `(kind, id, target, scorer, unit,
     no-target reason, refs, how)` where `how` is, for `_DIRECT`, (keys, required keys, aggregation); for
     `_FORMULA`, (inputs as (keys, required keys, fixed value, aggregation), function of inputs then refs);
-    for `_INDEX`, ((id, weight) in id order, attribute averaged, cap, geometric). `scorer` is None when the
-    period has no target."""
+    for `_INDEX`, ((id, weight, position) in id order, attribute averaged, cap, geometric, minimum
+    coverage). `scorer` is None when the period has no target."""
     nid = node.id
     if node.mode == "group":
         reason = _reason(lang, "group")
@@ -350,10 +442,11 @@ def _step(node: Node, period: Period, lang: str) -> tuple[Any, ...]:
             return general
         return (_FORMULA, nid, target, scorer, node.unit, why, node.refs, (tuple(inputs), fn))
     if node.mode == "index":
-        comps = tuple(sorted(zip(node.refs, node.weights, strict=True)))
+        comps = tuple(sorted(zip(node.refs, node.weights, range(len(node.refs)), strict=True)))
         geometric = node.index_method == "geometrik"
         of = _INDEX_OF[node.index_from]
-        return (_INDEX, nid, target, scorer, node.unit, why, node.refs, (comps, of, node.cap_contribution, geometric))
+        how = (comps, of, node.cap_contribution, geometric, min_coverage(plan, node))
+        return (_INDEX, nid, target, scorer, node.unit, why, node.refs, how)
     return general
 
 
@@ -412,29 +505,40 @@ def _score_node(
     else:
         target = period_target_value(node, period)
 
+    # for an index: its minimum coverage; `_index` adds its coverage and the components left out
+    info: dict[str, Any] = {"minimum": min_coverage(plan, node)} if node.mode == "index" else {}
+
     def result(
         nid: str, tgt: Any, act: float | None, ach: float | None, sc: float | None, gr: str | None, st: str, why: str
     ) -> NodeResult:
+        cov, out = info.get("coverage"), info.get("left_out", ())
         if trace is not None:
-            return NodeResult(nid, tgt, act, ach, sc, gr, st, why, node.unit, tuple(trace))
+            return NodeResult(nid, tgt, act, ach, sc, gr, st, why, node.unit, tuple(trace), cov, out)
         assert source is not None, "an untraced result needs the source that rebuilds its trace"
         lazy = partial(source, deps={r: results[r] for r in node.refs}) if node.refs else source
-        return NodeResult(nid, tgt, act, ach, sc, gr, st, why, node.unit, lazy)
+        return NodeResult(nid, tgt, act, ach, sc, gr, st, why, node.unit, lazy, cov, out)
 
     actual: float | None = None
     if target is None:
-        # nothing to score against: say so, and still show the realisasi when it can be computed
+        # nothing to score against: say so, and still show the realisasi when it can be computed; but an
+        # error (a division by zero, a refused row) or "nihil" is shown as such whatever the target
+        no_target = _reason(lang, "no-target", period=period.label)
         try:
-            actual = _actual(node, period, values, results, trace, lang)
-        except (_NotScored, ScoringError, ArithmeticError, ValueError):
+            actual = _actual(node, period, values, results, trace, lang, info)
+        except _NotScored as e:
+            if e.status in ("error", "not_applicable"):
+                return result(node.id, None, None, None, None, None, e.status, _reason(lang, e.code, **e.args_))
             actual = None
-        return result(
-            node.id, None, actual, None, None, None, "no_target", _reason(lang, "no-target", period=period.label)
-        )
+        except (ScoringError, ArithmeticError, ValueError) as e:
+            detail = _error_detail(e, lang)
+            if trace is not None:
+                trace.append({"step": "error", "detail": detail})
+            return result(node.id, None, None, None, None, None, "error", _reason(lang, "error", detail=detail))
+        return result(node.id, None, actual, None, None, None, "no_target", no_target)
     prof = node.profile
     assert prof is not None
     try:
-        actual = _actual(node, period, values, results, trace, lang)
+        actual = _actual(node, period, values, results, trace, lang, info)
         if trace is not None:
             ach, steps = prof.achievement_traced(target, actual, node.polarity, node.method)
             trace.extend(steps)
@@ -449,9 +553,7 @@ def _score_node(
     except _NotScored as e:
         return result(node.id, target, actual, None, None, None, e.status, _reason(lang, e.code, **e.args_))
     except (ScoringError, ArithmeticError, ValueError) as e:
-        detail = str(e) or type(e).__name__
-        if isinstance(e, ZeroDivisionError):
-            detail = "pembagian dengan nol" if lang != "en" else "division by zero"
+        detail = _error_detail(e, lang)
         if trace is not None:
             trace.append({"step": "error", "detail": detail})
         return result(node.id, target, actual, None, None, None, "error", _reason(lang, "error", detail=detail))
@@ -464,11 +566,13 @@ def _actual(
     results: Mapping[str, NodeResult],
     trace: list[dict[str, Any]] | None,
     lang: str,
+    info: dict[str, Any] | None = None,
 ) -> float:
     required = _required(node, period)
     how = node.aggregation
     traced = trace is not None
     if node.mode == "direct":
+        _refused_or_nil(values, node.id, period.members, required, lang)
         xs, sources, missing = _series(node.id, period.members, required, values, None, traced)
         if missing or not xs:
             raise _NotScored("no_data", "no-data", periods=", ".join(missing or period.members))
@@ -494,8 +598,8 @@ def _actual(
                 sub = Period(p, "single", (p,))
                 try:
                     v, inputs = _formula_value(node, sub, (p,), values, results, traced, lang)
-                except _NotScored:
-                    if p in required:
+                except _NotScored as e:
+                    if p in required or e.code == "refused":  # a refused row is never left out of a sum
                         raise
                     continue
                 per.append(v)
@@ -523,7 +627,7 @@ def _actual(
             )
         return actual
     if node.mode == "index":
-        return _index(node, results, trace)
+        return _index(node, results, trace, lang, info if info is not None else {})
     raise _NotScored("no_target", "group")
 
 
@@ -547,7 +651,7 @@ def _formula_value(
         ihow = inp.aggregation or how
         key = f"{node.id}.{name}"
         members, req = (months_of(period.members), months_of(required)) if inp.monthly else (period.members, required)
-        if inp.value is not None and not any((key, p) in values for p in members):
+        if inp.value is not None and not any((key, p) in values for p in members) and not _marked(values, key, members):
             # a fixed value from the rules is a level, not a per-period amount: used once, as is
             env[name] = inp.value
             if traced:
@@ -562,6 +666,7 @@ def _formula_value(
                     }
                 )
             continue
+        _refused_or_nil(values, key, members, req, lang)
         xs, sources, missing = _series(key, members, req, values, inp.value, traced)
         if missing or not xs:
             raise _NotScored("no_data", "no-data", periods=f"{key} " + ", ".join(missing or members))
@@ -582,7 +687,7 @@ def _formula_value(
         r = results[ref]
         if r.actual is None:
             raise _NotScored(
-                "no_data" if r.status != "error" else "error",
+                r.status if r.status in ("error", "not_applicable") else "no_data",
                 "dep",
                 dep=ref,
                 status=STATUS_WORDS[lang if lang == "en" else "id"][r.status],
@@ -593,14 +698,66 @@ def _formula_value(
     return node.formula.evaluate(env), inputs
 
 
-def _index(node: Node, results: Mapping[str, NodeResult], trace: list[dict[str, Any]] | None) -> float:
+def _marked(values: Mapping[tuple[str, str], Value], key: str, members: tuple[str, ...]) -> bool:
+    """Whether a row of `key` for one of `members` was refused or says "nihil"."""
+    for marks in (getattr(values, "refused", None), getattr(values, "nil", None)):
+        if marks and any((key, p) in marks for p in members):
+            return True
+    return False
+
+
+def _refused_or_nil(
+    values: Mapping[tuple[str, str], Value], key: str, members: tuple[str, ...], required: tuple[str, ...], lang: str
+) -> None:
+    """Raise when a row of `key` for a period read here was refused (an error: a refused row is never
+    silently replaced by another row or left out of a sum), or when the data says "nihil" for the required
+    periods (not applicable; "nihil" for some and numbers for others is an error)."""
+    refused = getattr(values, "refused", None)
+    if refused:
+        for p in members:
+            prob = refused.get((key, p))
+            if prob is not None:
+                row = "row" if lang == "en" else "baris"
+                where = f"{prob.file} {row} {prob.row}" if prob.row is not None else prob.file
+                raise _NotScored("error", "refused", where=where, detail=prob.message(lang))
+    nil = getattr(values, "nil", None)
+    if nil:
+        said = [p for p in required if (key, p) in nil]
+        if said:
+            other = [p for p in members if (key, p) in values]
+            if other:
+                raise _NotScored("error", "nil-mixed", key=key, nil=", ".join(said), other=", ".join(other))
+            if len(said) == len(required):
+                raise _NotScored("not_applicable", "nil", periods=f"{key} " + ", ".join(said))
+
+
+def _index(
+    node: Node, results: Mapping[str, NodeResult], trace: list[dict[str, Any]] | None, lang: str, info: dict[str, Any]
+) -> float:
+    """The index over its components with a value; fills `info` with its coverage (share of the applicable
+    weight whose components have a value) and the components left out. Components that are "nihil" (not
+    applicable) or without a target for the period (not planned then) leave the index and its coverage
+    alike; below the minimum coverage the index is not scored."""
     comps: list[dict[str, Any]] = []
     used: list[tuple[float, float]] = []
     used_ids: list[str] = []
     dropped: list[str] = []
+    applies: list[tuple[str, float]] = []  # the components that apply in the period, with their weights
+    not_applicable = 0
+    skipped: list[str] = []  # left out as not applicable for the period
     for ref, w in zip(node.refs, node.weights, strict=True):
         r = results[ref]
         v = {"capaian": r.achievement, "nilai": r.score, "realisasi": r.actual}[node.index_from]
+        if r.status == "not_applicable" or (v is None and r.status == "no_target"):
+            # nothing to measure ("nihil"), or nothing planned for this period (no target): not part of the
+            # index for this period, and not missing either
+            not_applicable += r.status == "not_applicable"
+            comps.append(
+                {"id": ref, "weight": w, "value": None, "status": r.status, "left_out": True, "applies": False}
+            )
+            skipped.append(ref)
+            continue
+        applies.append((ref, w))
         if v is None:
             dropped.append(ref)
             comps.append({"id": ref, "weight": w, "value": None, "status": r.status, "left_out": True})
@@ -614,23 +771,52 @@ def _index(node: Node, results: Mapping[str, NodeResult], trace: list[dict[str, 
         "of": node.index_from,
         "method": node.index_method,
         "components": comps,
-        "renormalised": bool(dropped),
-        "left_out": dropped,
+        "renormalised": bool(dropped or skipped),
+        "left_out": [r for r in node.refs if r in dropped or r in skipped],
+        "missing": dropped,
         "cap_contribution": node.cap_contribution,
     }
     # summed in id order, so that the order components are written in never changes the last digit
     used = [u for _, u in sorted(zip(used_ids, used, strict=True))]
     den = sum(w for w, _ in used)
+    applicable = sum(w for _, w in sorted(applies))  # id order, as the weights used
+    info["left_out"] = tuple(dropped)
+    if not_applicable == len(node.refs):
+        if trace is not None:
+            trace.append(step)
+        raise _NotScored("not_applicable", "all-nil")
+    # exactly 1 when nothing is left out (the sums of the same weights in two orders may differ in the last bit)
+    coverage = 1.0 if not dropped else den / applicable if applicable > 0 else 0.0
+    info["coverage"] = coverage
+    step["coverage"] = coverage
+    minimum = float(info.get("minimum", DEFAULT_MIN_COVERAGE))
+    step["min_coverage"] = minimum
     if den == 0:
         if trace is not None:
             trace.append(step)
         raise _NotScored("no_data", "no-components")
+    if dropped and coverage * 100 < minimum:
+        if trace is not None:
+            trace.append(step)
+        raise _NotScored(
+            "no_data",
+            "low-coverage",
+            coverage=percent_text(coverage, lang),
+            minimum=percent_text(minimum / 100, lang),
+            left_out=_left_out_text(dropped, results, lang),
+        )
     actual = _weighted_mean(used, den, node.index_method == "geometrik")
     step["weights_used"] = den
     step["value"] = actual
     if trace is not None:
         trace.append(step)
     return actual
+
+
+def _left_out_text(ids: list[str] | tuple[str, ...], results: Mapping[str, NodeResult], lang: str) -> str:
+    """ "a (belum ada data), b (gagal dihitung)": each component left out with what it is."""
+    words = STATUS_WORDS["en" if lang == "en" else "id"]
+    return ", ".join(f"{i} ({words.get(results[i].status, results[i].status)})" for i in ids)
 
 
 def _weighted_mean(used: list[tuple[float, float]], den: float, geometric: bool) -> float:

@@ -256,6 +256,46 @@ def index_share(plan: Plan) -> list[Problem]:
     ]
 
 
+def weight_not_component(plan: Plan) -> list[Problem]:
+    """A node with `bobot` that no index takes as a component (e.g. written one header level off, as a
+    `langkah_aksi` of the index): its weight counts nowhere, and the index is computed without it."""
+    components = {c for n in plan.nodes if n.mode == "index" for c in n.refs}
+    return [
+        Problem(
+            "weight-not-component",
+            "warning",
+            n.file,
+            n.id,
+            f"{n.path}.bobot",
+            {"weight": format_id(n.weight, 2), "parent": n.parent or "-"},
+        )
+        for n in plan.nodes
+        if n.weight is not None and n.id not in components
+    ]
+
+
+def coverage_settings(plan: Plan) -> list[Problem]:
+    """`cakupan_minimal` on a node that is no index (it has no effect), or a plan-wide value outside 0..100."""
+    out = [
+        Problem("coverage-not-index", "warning", n.file, n.id, f"{n.path}.cakupan_minimal", {})
+        for n in plan.nodes
+        if n.min_coverage is not None and n.mode != "index"
+    ]
+    m = getattr(plan.meta, "min_coverage", None)
+    if m is not None and not (math.isfinite(m) and 0 <= m <= 100):
+        out.append(
+            Problem(
+                "wrong-type",
+                "warning",
+                "rencana.toml",
+                None,
+                "rencana.cakupan_minimal",
+                {"key": "cakupan_minimal", "detail": f"{m:g} (0..100 % bobot)"},
+            )
+        )
+    return out
+
+
 RULES: tuple[Callable[[Plan], list[Problem]], ...] = (
     quarters_vs_year,
     steps_vs_indicator,
@@ -263,6 +303,8 @@ RULES: tuple[Callable[[Plan], list[Problem]], ...] = (
     name_unit,
     no_target,
     index_share,
+    weight_not_component,
+    coverage_settings,
 )
 
 

@@ -11,7 +11,8 @@ from .errors import Problem
 if TYPE_CHECKING:
     from .plan import Plan
 
-STATUSES = ("scored", "no_data", "no_target", "error")  # the values of NodeResult.status
+# the values of NodeResult.status; "not_applicable": the data says "nihil" (no object this period)
+STATUSES = ("scored", "no_data", "no_target", "not_applicable", "error")
 
 
 class NodeResult(NamedTuple):
@@ -24,10 +25,13 @@ class NodeResult(NamedTuple):
         achievement: capaian in % (None unless scored).
         score: nilai from the profile's bands (None when the profile has none or not scored).
         grade: predikat.
-        status: "scored", "no_data", "no_target" or "error".
+        status: "scored", "no_data", "no_target", "not_applicable" or "error".
         reason: why it is not scored (empty when scored), in the plan's language.
         unit: display unit of target and actual.
         trace_source: the trace steps, or what rebuilds them on first access (see `trace`). Not compared.
+        coverage: for an index, the share (0..1) of its applicable weight whose components have a value
+            (components that are "nihil" are not applicable and left out of the share); None for other nodes.
+        left_out: for an index, the components without a value, in document order.
     """
 
     node_id: str
@@ -40,6 +44,8 @@ class NodeResult(NamedTuple):
     reason: str
     unit: str
     trace_source: tuple[dict[str, Any], ...] | Callable[[str], tuple[dict[str, Any], ...]] | None = ()
+    coverage: float | None = None
+    left_out: tuple[str, ...] = ()
 
     @property
     def trace(self) -> tuple[dict[str, Any], ...]:
@@ -58,17 +64,21 @@ class NodeResult(NamedTuple):
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, NodeResult):
             return NotImplemented
-        return self[:9] == other[:9]
+        return self._key() == other._key()
+
+    def _key(self) -> tuple[Any, ...]:
+        return (*self[:9], self.coverage, self.left_out)
 
     def __ne__(self, other: object) -> bool:
         eq = self.__eq__(other)
         return eq if eq is NotImplemented else not eq
 
     def __hash__(self) -> int:
-        return hash(self[:9])
+        return hash(self._key())
 
     def __repr__(self) -> str:
-        fields = ", ".join(f"{k}={v!r}" for k, v in zip(self._fields[:9], self[:9], strict=True))
+        names = (*self._fields[:9], "coverage", "left_out")
+        fields = ", ".join(f"{k}={v!r}" for k, v in zip(names, self._key(), strict=True))
         return f"NodeResult({fields})"
 
     def to_dict(self) -> dict[str, Any]:
@@ -83,6 +93,8 @@ class NodeResult(NamedTuple):
             "status": self.status,
             "reason": self.reason,
             "unit": self.unit,
+            "coverage": self.coverage,
+            "left_out": list(self.left_out),
             "trace": [dict(s) for s in self.trace],
         }
 

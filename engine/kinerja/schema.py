@@ -101,6 +101,7 @@ class NodeSpec(Frozen):
     equal_weights: bool | None = Field(None, alias="bobot_sama")
     include: str | Include | None = Field(None, alias="sertakan")
     per_period: bool | None = Field(None, alias="hitung_per_periode")
+    min_coverage: Num | None = Field(None, alias="cakupan_minimal")  # index only: % of weight, 0..100
     indicators: list[NodeSpec] = Field(default_factory=list, alias="indikator")
     steps: list[NodeSpec] = Field(default_factory=list, alias="langkah_aksi")
     steps_first: bool = Field(False, alias="__langkah_aksi_dulu__", exclude=True)
@@ -150,6 +151,7 @@ class PlanMeta(Frozen):
     remarks: str | None = Field(None, alias="keterangan")
     version: str | None = Field(None, alias="versi")
     result: str | None = Field(None, alias="hasil")
+    min_coverage: Num | None = Field(None, alias="cakupan_minimal")  # default for the plan's indices, % 0..100
 
 
 class PlanFile(Frozen):

@@ -220,6 +220,9 @@ def describe(node: Node, plan: Plan | None = None) -> dict[str, Any]:
         d["indeks.dari"] = node.index_from
         d["indeks.metode"] = node.index_method
         d["indeks.batas_kontribusi"] = node.cap_contribution
+        from .evaluate import min_coverage  # the node's own, else the plan's, else the default: what is applied
+
+        d["indeks.cakupan_minimal"] = min_coverage(plan, node)
     d["bobot"] = node.weight
     d["target_maksimal"] = node.max_target
     if node.profile is not None:
@@ -260,6 +263,7 @@ def describe_plan(plan: Plan) -> dict[str, Any]:
         "rencana.bahasa": m.language,
         "rencana.versi": m.version,
         "rencana.hasil": m.result,
+        "rencana.cakupan_minimal": m.min_coverage,
         "rencana.satuan": Written(plan.units.digest, _units_text(plan)),
     }
     s = m.signature
@@ -314,6 +318,7 @@ WORDS: dict[str, str] = {
     "dari": "from",
     "metode": "method",
     "batas_kontribusi": "contribution cap",
+    "cakupan_minimal": "minimum coverage",
     "penilaian": "scoring",
     "rumus_capaian": "achievement formula",
     "capaian": "achievement",

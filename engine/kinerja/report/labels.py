@@ -54,6 +54,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "scored": ("dinilai", "scored"),
     "no_data": ("tidak ada data", "no data"),
     "no_target": ("tanpa target", "no target"),
+    "not_applicable": ("tidak berlaku (nihil)", "not applicable (nil)"),
     "error": ("galat", "error"),
     "warning": ("peringatan", "warning"),
     "info": ("info", "info"),
@@ -84,8 +85,24 @@ LABELS: dict[str, tuple[str, str]] = {
         "Click an achievement figure to open its calculation trace.",
     ),
     "counts": (
-        "{scored} dinilai, {no_data} tanpa data, {no_target} tanpa target, {error} galat",
-        "{scored} scored, {no_data} without data, {no_target} without target, {error} errors",
+        "{scored} dinilai, {no_data} tanpa data, {no_target} tanpa target, {not_applicable} tidak berlaku, "
+        "{error} galat",
+        "{scored} scored, {no_data} without data, {no_target} without target, {not_applicable} not applicable, "
+        "{error} errors",
+    ),
+    "summary": (
+        "ringkasan: {scored} dinilai, {no_data} tanpa data, {no_target} tanpa target, {not_applicable} tidak "
+        "berlaku, {error} galat; {refused_rows} baris data ditolak",
+        "summary: {scored} scored, {no_data} without data, {no_target} without target, {not_applicable} not "
+        "applicable, {error} errors; {refused_rows} data rows refused",
+    ),
+    "strict_failed": (
+        "--strict: laporan memuat baris data ditolak atau hasil galat",
+        "--strict: the report holds refused data rows or results in error",
+    ),
+    "coverage_note": (
+        "cakupan {coverage} bobot; tidak dinilai: {left_out}",
+        "coverage {coverage} of the weight; not scored: {left_out}",
     ),
     "legend_target": ("Target", "Target"),
     "legend_actual": ("Realisasi", "Actual"),

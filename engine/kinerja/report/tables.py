@@ -28,7 +28,8 @@ GRADE_STYLES: dict[str, tuple[str, str]] = {
     "sangat kurang": ("bold red", "g-sk"),
     "very poor": ("bold red", "g-sk"),
 }
-STATUS_STYLES = {"scored": "", "no_data": "dim", "no_target": "dim", "error": "bold magenta"}
+STATUS_STYLES = {"scored": "", "no_data": "dim", "no_target": "dim", "not_applicable": "dim", "error": "bold magenta"}
+STATUS_ORDER = ("scored", "no_data", "no_target", "not_applicable", "error")
 
 
 def grade_style(grade: str | None) -> tuple[str, str]:
@@ -60,6 +61,9 @@ class Row:
     kind: str | None = None
     trace: list[dict[str, Any]] = field(default_factory=list)
     group: bool = False  # a goal with no target of its own: a heading, nothing to score
+    coverage: float | None = None  # an index: share of the applicable weight that has a value (0..1)
+    left_out: tuple[str, ...] = ()  # an index: its components without a value
+    left_out_status: tuple[str, ...] = ()  # the status of each component left out
 
 
 def _s(x: Any) -> str:
@@ -86,9 +90,12 @@ def build_rows(plan: Any, card: Any, lang: str | None = None) -> list[Row]:
     """One Row per result of `card`, in document order (predicates in `lang`, default the plan's)."""
     shown = lang or str(getattr(plan, "language", "id"))
     out = []
+    results = {r.node_id: r for r in card}
     for r in card:
         node = plan.node(r.node_id)
         group = getattr(node, "mode", None) == "group"
+        trace = list(r.trace or [])
+        left_out = tuple(getattr(r, "left_out", ()) or ())
         out.append(
             Row(
                 id=node.id,
@@ -98,7 +105,7 @@ def build_rows(plan: Any, card: Any, lang: str | None = None) -> list[Row]:
                 name=node.name,
                 unit="" if group else _s(getattr(r, "unit", None) or node.unit),
                 target=r.target,
-                actual=r.actual,
+                actual=actual_used(r.actual, trace),
                 achievement=r.achievement,
                 score=r.score,
                 grade=grade_in(plan, node, r, shown),
@@ -107,24 +114,55 @@ def build_rows(plan: Any, card: Any, lang: str | None = None) -> list[Row]:
                 remarks=_s(node.remarks),
                 owner=_s(node.owner),
                 kind=getattr(node, "kind", None),
-                trace=list(r.trace or []),
+                trace=trace,
                 group=group,
+                coverage=getattr(r, "coverage", None),
+                left_out=left_out,
+                left_out_status=tuple(results[i].status if i in results else "" for i in left_out),
             )
         )
     return out
 
 
+def actual_used(actual: float | None, trace: list[dict[str, Any]]) -> float | None:
+    """The realisasi the capaian was computed from: rounded first when the profile says `realisasi_dulu`
+    (the trace's `round_actual` step), so that a reader who recomputes the capaian gets the same one."""
+    for step in trace:
+        if step.get("step") == "round_actual" and step.get("value") is not None:
+            return float(step["value"])
+    return actual
+
+
+def coverage_note(row: Row, lang: str) -> str:
+    """ "cakupan 8 % bobot; tidak dinilai: a (tidak ada data), b (galat)" for an index that left components
+    out; empty otherwise."""
+    if row.coverage is None or not row.left_out:
+        return ""
+    from ..evaluate import percent_text
+
+    left = ", ".join(
+        f"{i} ({t(st, lang)})" if st else i
+        for i, st in zip(row.left_out, row.left_out_status or [""] * 99, strict=False)
+    )
+    return t("coverage_note", lang, coverage=percent_text(row.coverage, lang), left_out=left)
+
+
 def counts(rows: list[Row]) -> dict[str, int]:
     """How many rows per status (every status key present)."""
     c = Counter(r.status for r in rows)
-    return {k: c.get(k, 0) for k in ("scored", "no_data", "no_target", "error")}
+    return {k: c.get(k, 0) for k in STATUS_ORDER}
 
 
 def note(row: Row, lang: str) -> str:
-    """What the Keterangan column shows: the reason a row is not scored, else the node's remarks."""
+    """What the Keterangan column shows: the reason a row is not scored, else the node's remarks; for an
+    index that left components out, its coverage and what was left out, next to the number."""
+    cov = coverage_note(row, lang)
     if row.status != "scored" and not row.group:
         label = t(row.status, lang)
-        return f"{label}: {row.reason}" if row.reason else label
+        text = f"{label}: {row.reason}" if row.reason else label
+        return f"{text}; {cov}" if cov and "cakupan" not in row.reason and "coverage" not in row.reason else text
+    if cov:
+        return f"{cov}; {row.remarks}" if row.remarks else cov
     return row.remarks
 
 
@@ -189,6 +227,8 @@ CSV_COLUMNS = (
     "predikat",
     "status",
     "alasan",
+    "cakupan",
+    "tidak_dinilai",
 )
 
 
@@ -214,6 +254,8 @@ def render_csv(report: Any) -> str:
                 r.grade or "",
                 r.status,
                 r.reason,
+                plain_number(None if r.coverage is None else r.coverage * 100, lang),
+                ", ".join(r.left_out),
             ]
         )
     return buf.getvalue()
@@ -283,7 +325,38 @@ def render_json(report: Any) -> str:
         **doc,
     }
     doc["problems"] = [p.to_dict(report.lang) for p in report.problems]
+    shown = {r.id: r for r in report.rows}
+    for res in doc.get("results", []):
+        row = shown.get(res.get("id"))
+        if row is not None:
+            res["actual_used"] = row.actual  # the realisasi the capaian was computed from (`realisasi_dulu`)
+    doc["summary"] = summary(report)
     return json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
-__all__ = ["Row", "build_rows", "counts", "grade_in", "note", "render_csv", "render_json", "render_md", "rich_table"]
+def summary(report: Any) -> dict[str, int]:
+    """Counts per status over every result of the report's scorecard, and the rows of data refused."""
+    c = Counter(r.status for r in report.card)
+    out = {k: c.get(k, 0) for k in STATUS_ORDER}
+    out["refused_rows"] = sum(1 for p in report.problems if p.severity == "error")
+    return out
+
+
+def summary_line(counted: dict[str, int], lang: str) -> str:
+    """The one line every `score` prints on stderr: counts per status and refused rows."""
+    return t("summary", lang, **counted)
+
+
+__all__ = [
+    "Row",
+    "build_rows",
+    "counts",
+    "grade_in",
+    "note",
+    "render_csv",
+    "render_json",
+    "render_md",
+    "rich_table",
+    "summary",
+    "summary_line",
+]
