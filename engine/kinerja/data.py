@@ -493,26 +493,27 @@ def _keys(plan: Plan) -> tuple[dict[str, Any], set[str], set[str], dict[str, flo
     the keys counted in whole things, with the factor of their unit (see `_whole_factor`).
 
     Worked out once per plan (plans are immutable) and reused for every data set bound to it."""
-    found = plan.__dict__.get("_bind_keys")
-    if found is None:
-        targets: dict[str, Any] = {}
-        computed: set[str] = set()
-        monthly: set[str] = set()
-        for n in plan.nodes:
-            targets[n.id] = n.unit_obj
-            if n.mode != "direct":
-                computed.add(n.id)
-            for name, inp in n.inputs.items():
-                targets[f"{n.id}.{name}"] = inp.unit
-                if inp.monthly:
-                    monthly.add(f"{n.id}.{name}")
-        whole: dict[str, float] = {}
-        for key, unit in targets.items():
-            factor = _whole_factor(unit, plan.units)
-            if factor is not None:
-                whole[key] = factor
-        found = plan.__dict__["_bind_keys"] = (targets, computed, monthly, whole)
-    return found  # type: ignore[no-any-return]
+    return plan.cached("bind_keys", lambda: _work_out_keys(plan))
+
+
+def _work_out_keys(plan: Plan) -> tuple[dict[str, Any], set[str], set[str], dict[str, float]]:
+    targets: dict[str, Any] = {}
+    computed: set[str] = set()
+    monthly: set[str] = set()
+    for n in plan.nodes:
+        targets[n.id] = n.unit_obj
+        if n.mode != "direct":
+            computed.add(n.id)
+        for name, inp in n.inputs.items():
+            targets[f"{n.id}.{name}"] = inp.unit
+            if inp.monthly:
+                monthly.add(f"{n.id}.{name}")
+    whole: dict[str, float] = {}
+    for key, unit in targets.items():
+        factor = _whole_factor(unit, plan.units)
+        if factor is not None:
+            whole[key] = factor
+    return targets, computed, monthly, whole
 
 
 def _is_count(unit: Any) -> bool:

@@ -267,11 +267,11 @@ class Problem:
             text += f" (did you mean {joined}?)" if lang == "en" else f" (maksud Anda {joined}?)"
         return text
 
-    def location(self) -> str:
-        """`file`, `node`, `key` and `row` joined for display."""
+    def location(self, lang: str = "id") -> str:
+        """`file`, `node`, `key` and `row` joined for display, in the reader's language."""
         parts = [p for p in (self.file, self.node_id and f"[{self.node_id}]", self.path) if p]
         if self.row is not None:
-            parts.append(f"baris {self.row}")
+            parts.append(f"{'row' if lang == 'en' else 'baris'} {self.row}")
         return " ".join(parts)
 
     def render(self, lang: str = "id") -> str:
@@ -280,7 +280,7 @@ class Problem:
             "id": {"error": "galat", "warning": "peringatan", "info": "info"},
             "en": {"error": "error", "warning": "warning", "info": "info"},
         }[lang if lang == "en" else "id"][self.severity]
-        loc = self.location()
+        loc = self.location(lang)
         text = f"{loc}: {label}: {self.message(lang)}" if loc else f"{label}: {self.message(lang)}"
         if self.formula is not None and self.position is not None:
             text += f"\n    {self.formula}\n    {' ' * self.position}^"

@@ -179,6 +179,9 @@ def _required(node: Node, period: Period) -> tuple[str, ...]:
     return withtarget or period.members
 
 
+_FIXED_SOURCE = ("nilai tetap (aturan)", "fixed value (rules)")
+
+
 def _series(
     key: str,
     members: tuple[str, ...],
@@ -186,6 +189,7 @@ def _series(
     values: Mapping[tuple[str, str], Value],
     fixed: float | None,
     traced: bool = True,
+    lang: str = "id",
 ) -> tuple[list[float], list[dict[str, Any]], list[str]]:
     xs: list[float] = []
     sources: list[dict[str, Any]] = []
@@ -197,13 +201,14 @@ def _series(
                 if fixed is not None:
                     xs.append(fixed)
                     if traced:
-                        sources.append({"period": p, "value": fixed, "source": "nilai tetap (aturan)"})
+                        sources.append({"period": p, "value": fixed, "source": _FIXED_SOURCE[lang == "en"]})
                 else:
                     missing.append(p)
             continue
         xs.append(v.value)
         if traced:
-            s = {"period": p, "value": v.value, "source": f"{v.file} baris {v.row}", "written": v.written}
+            row = "row" if lang == "en" else "baris"
+            s = {"period": p, "value": v.value, "source": f"{v.file} {row} {v.row}", "written": v.written}
             if v.recorded:
                 s["recorded"] = v.recorded
             sources.append(s)
@@ -386,11 +391,9 @@ def _program(plan: Plan, period: Period, lang: str) -> list[tuple[Any, ...]]:
     profile's scorer. Worked out once per plan, period and language (plans are immutable) and reused for
     every unit scored. A node the fast path cannot take is a `_GENERAL` step.
     """
-    cache = plan.__dict__.setdefault("_programs", {})
-    found = cache.get((period.label, lang))
-    if found is None:
-        found = cache[(period.label, lang)] = [_step(plan, plan.by_id[nid], period, lang) for nid in plan.order]
-    return found
+    return plan.cached(
+        ("program", period.label, lang), lambda: [_step(plan, plan.by_id[n], period, lang) for n in plan.order]
+    )
 
 
 def _step(plan: Plan, node: Node, period: Period, lang: str) -> tuple[Any, ...]:
@@ -573,7 +576,7 @@ def _actual(
     traced = trace is not None
     if node.mode == "direct":
         _refused_or_nil(values, node.id, period.members, required, lang)
-        xs, sources, missing = _series(node.id, period.members, required, values, None, traced)
+        xs, sources, missing = _series(node.id, period.members, required, values, None, traced, lang)
         if missing or not xs:
             raise _NotScored("no_data", "no-data", periods=", ".join(missing or period.members))
         actual = _aggregate(how, xs)
@@ -667,7 +670,7 @@ def _formula_value(
                 )
             continue
         _refused_or_nil(values, key, members, req, lang)
-        xs, sources, missing = _series(key, members, req, values, inp.value, traced)
+        xs, sources, missing = _series(key, members, req, values, inp.value, traced, lang)
         if missing or not xs:
             raise _NotScored("no_data", "no-data", periods=f"{key} " + ", ".join(missing or members))
         env[name] = _aggregate(ihow, xs)

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .compiler import IncludedFile, Node, compile_nodes
 from .errors import Problem, RuleError, unknown_choice
@@ -29,6 +30,15 @@ if TYPE_CHECKING:
 # data, evaluate and result are imported by `score` and `bind`: loading and checking a plan needs none.
 
 PLAN_FILE = "rencana.toml"
+LANGUAGES = ("id", "en")
+_T = TypeVar("_T")
+_MISSING = object()
+
+
+def check_language(lang: str | None) -> None:
+    """Refuse a language kinerja does not speak (a request's `lang` must not grow any cache)."""
+    if lang is not None and lang not in LANGUAGES:
+        raise ValueError(f"bahasa tidak dikenal / unknown language {str(lang)[:20]!r}; pilihan / choices: id, en")
 
 
 @dataclass(frozen=True)
@@ -73,6 +83,20 @@ class Plan:
         self.folder = folder
         self.periods: tuple[str, ...] = PERIOD_SETS[meta.periods]
         self.included: tuple[dict[str, Any], ...] = ()  # rule sets included by reference (`sertakan`)
+        # what is worked out once per plan and reused (evaluation programs per period and language, the keys
+        # data binds to): owned here, filled through `cached`, bounded by the plan's periods × LANGUAGES
+        self._cache: dict[Hashable, Any] = {}
+        self._cache_lock = threading.Lock()
+
+    def cached(self, key: Hashable, build: Callable[[], _T]) -> _T:
+        """The value cached under `key` for this plan, built once by `build()` (plans are immutable, so a
+        cached value never goes stale). Thread-safe: two threads may build at once; one result is kept."""
+        found = self._cache.get(key, _MISSING)
+        if found is _MISSING:
+            value = build()
+            with self._cache_lock:
+                found = self._cache.setdefault(key, value)
+        return found  # type: ignore[no-any-return]
 
     @property
     def id(self) -> str:
@@ -119,6 +143,7 @@ class Plan:
         from .evaluate import score_plan
         from .result import Scorecard
 
+        check_language(lang)
         p = self.period(period)
         bound = data if isinstance(data, BoundData) and data.plan is self else self.bind(data)
         results = score_plan(self, bound.values, p, targets, lang)
@@ -135,20 +160,22 @@ class Plan:
         values, problems = bind(self, realisasi)
         return BoundData(self, values, tuple(problems))
 
-    def score_many(self, table: Any, period: str) -> BatchResult:
+    def score_many(self, table: Any, period: str, lang: str | None = None) -> BatchResult:
         """Score many units at once (a Polda's Polres, headquarters' 500 Polres and 4,300 Polsek).
 
         Args:
             table: a long table with columns unit, id, periode, realisasi and optional target (a CSV or
                 Parquet path, a dict of columns, rows, or a `batch.Table`).
             period: as for `score`.
+            lang: "id" or "en" for predikat and reasons (default: the plan's language).
 
         Returns a `BatchResult` whose per-unit results equal `score` for that unit alone (without trace).
         """
         from .batch import Table, read_table, score_many
 
+        check_language(lang)
         t = table if isinstance(table, Table) else read_table(table)
-        return score_many(self, t, self.period(period))
+        return score_many(self, t, self.period(period), lang)
 
     @cached_property
     def assumptions(self) -> list[Problem]:
