@@ -16,11 +16,13 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from .errors import DataError, Problem, close_matches
 from .numbers import NumberFormatError, is_ambiguous_thousands, parse_written
 from .periods import MONTHS
+from .safety import check_xlsx
+from .units import UnitTextError
 
 if TYPE_CHECKING:
     from .plan import Plan
@@ -72,17 +74,26 @@ class Value(NamedTuple):
     replaced: tuple[int, ...] = ()
 
 
-def read_realisasi(source: str | Path | Mapping[str, Any] | Iterable[Mapping[str, Any]] | Realisasi) -> Realisasi:
-    """Read realisasi from a file path (.csv, .json, .xlsx) or a mapping.
+def read_realisasi(
+    source: str | Path | bytes | Mapping[str, Any] | Iterable[Mapping[str, Any]] | Realisasi,
+) -> Realisasi:
+    """Read realisasi from a file path (.csv, .json, .xlsx), the bytes of such a file, or a mapping.
 
     Mappings may be `{"id": {"TW1": 12, ...}}`, `{("id", "TW1"): 12}`, `{"realisasi": [rows]}` or a list of
     row dicts with the columns id, periode, realisasi (optional satuan, dicatat, keterangan).
 
+    A `pathlib.Path` is a path; a plain `str` is also taken as a path (the command line's use). Text or bytes
+    that come from a request must never be passed as `str`: pass `bytes` (the file's content, format
+    recognised) or call `read_realisasi_content(content, fmt)`, which never opens a file.
+
     Raises:
-        DataError: the file cannot be read at all (missing, not UTF-8, no header, unknown format).
+        DataError: the file cannot be read at all (missing, not UTF-8, no header, unknown format, a workbook
+            over the limits of `kinerja.safety.LIMITS`).
     """
     if isinstance(source, Realisasi):
         return source
+    if isinstance(source, bytes | bytearray | memoryview):
+        return read_realisasi_content(bytes(source))
     if isinstance(source, str | Path):
         path = Path(source)
         display = str(source)
@@ -103,6 +114,31 @@ def read_realisasi(source: str | Path | Mapping[str, Any] | Iterable[Mapping[str
             [Problem("data-format", file=display, args={"detail": f"'{suffix}' (pakai .csv, .json, .xlsx)"})]
         )
     return _from_mapping(source, "<data>")
+
+
+def read_realisasi_content(content: str | bytes, fmt: str | None = None, name: str = "<data>") -> Realisasi:
+    """Read realisasi from the content of a data file (a request body, an upload): never a path, never opens
+    a file. `fmt` is "csv", "json" or "xlsx"; None recognises it (a zip is XLSX, `{` or `[` JSON, else CSV).
+    `name` is how problems name the source.
+
+    Raises:
+        DataError: as `read_realisasi`.
+    """
+    raw = content.encode("utf-8") if isinstance(content, str) else bytes(content)
+    if fmt is None:
+        head = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+        fmt = "xlsx" if raw.startswith(b"PK\x03\x04") else "json" if head in (b"{", b"[") else "csv"
+    if fmt == "csv":
+        return _read_csv(raw, name)
+    if fmt == "json":
+        try:
+            data = json.loads(_decode(raw, name))
+        except json.JSONDecodeError as e:
+            raise DataError([Problem("data-format", file=name, args={"detail": f"JSON: {e}"})]) from None
+        return _from_mapping(data, name)
+    if fmt == "xlsx":
+        return _read_xlsx(io.BytesIO(raw), name)
+    raise DataError([Problem("data-format", file=name, args={"detail": f"'{fmt}' (pakai csv, json, xlsx)"})])
 
 
 def _decode(raw: bytes, display: str) -> str:
@@ -136,11 +172,12 @@ def _read_csv(raw: bytes, display: str) -> Realisasi:
     return out
 
 
-def _read_xlsx(path: Path, display: str) -> Realisasi:
+def _read_xlsx(path: Path | IO[bytes], display: str) -> Realisasi:
     try:
         import openpyxl
     except ImportError:  # pragma: no cover
         raise DataError([Problem("data-format", file=display, args={"detail": "openpyxl is not installed"})]) from None
+    check_xlsx(path, display)  # size, rows, columns and cell limits, before anything is unpacked
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many types for a broken file
@@ -461,6 +498,9 @@ def _value(r: Row, unit: Any, units: Any, problems: list[Problem]) -> float | No
         try:
             src = units.parse(unit_text)
             value = units.convert(value, src, unit)
+        except UnitTextError as e:  # not a unit at all (too long, an expression): refused before pint sees it
+            problems.append(e.problem(r.file, r.id, col, row=r.row))
+            return None
         except ValueError:
             refuse("unit-mismatch", got=unit_text, want=units.label(unit))
             return None
