@@ -9,6 +9,7 @@ freezing or killing the suite. The limits themselves live in `kinerja.safety.Lim
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import os
@@ -601,6 +602,17 @@ def test_a_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.
     with pytest.raises(RuleError) as e:
         safety.write_output(target, "lagi")
     assert codes(e.value) == ["output-exists"]
+
+
+def test_every_limit_is_documented() -> None:
+    """docs/penolakan.md §5 lists every limit by its name in `Limits`, with its default."""
+    text = (ROOT / "docs" / "penolakan.md").read_text(encoding="utf-8")
+    for f in dataclasses.fields(safety.Limits):
+        assert f"`{f.name}`" in text, f.name
+        value = f.default
+        assert isinstance(value, int)
+        shown = f"{value // 2**20} MiB" if value % 2**20 == 0 else f"{value:,}".replace(",", ".")
+        assert f"**{shown}**" in text, (f.name, shown)
 
 
 def test_time_bound_helper_sees_a_hang() -> None:
