@@ -20,6 +20,7 @@ Every refusal is a `Problem` with a code from `errors.MESSAGES` (raised as `Refu
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import re
 import stat
@@ -300,13 +301,36 @@ def write_output(path: Path, content: str | bytes, inputs: Iterable[Path] = (), 
 
 # ------------------------------------------------------------------------------------------- XLSX bombs
 
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]+)"')
-_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]+)"')
+
+@functools.lru_cache(maxsize=4)
+def _long_refs(letters: int, digits: int) -> re.Pattern[bytes]:
+    """References with at least `letters` column letters or `digits` row digits: the only ones that can be over
+    the limits. A literal start, so the scan runs in C; the attribute itself is checked in `_check_ref`."""
+    return re.compile(rb'r="(?:([A-Z]{%d,3})([0-9]+)|([A-Z]{0,3})([0-9]{%d,}))"' % (letters, digits))
+
+
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([A-Z]{0,3})([0-9]*)(?::([A-Z]{1,3})([0-9]+))?"')
 _TEXT = re.compile(rb"<(?:\w+:)?(?:t|v)\b[^>]*>([^<]*)<")
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b")
-_CELL_TAG = re.compile(rb"<(?:\w+:)?c\b")
 _CHUNK = 1 << 20
+
+
+def _check_ref(body: bytes, col: bytes, row: bytes, display: str) -> None:
+    """A large reference found by `_REF`: refused when it is an `r` attribute (not the end of another name)."""
+    lim = LIMITS
+    if not re.search(rb'\sr="' + col + row + b'"', body):
+        return
+    if int(row) > lim.xlsx_rows:
+        raise _refuse_xlsx(display, "rows", int(row), lim.xlsx_rows)
+    if col and _column_number(col) > lim.xlsx_columns:
+        raise _refuse_xlsx(display, "columns", _column_number(col), lim.xlsx_columns)
+
+
+def _column_letters(n: int) -> str:
+    out = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
 
 
 def _column_number(letters: bytes) -> int:
@@ -400,8 +424,8 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, display: str, sheet: 
 def _scan_body(body: bytes, display: str, sheet: bool, strings: bool, counts: list[int]) -> None:
     lim = LIMITS
     if sheet:
-        counts[0] += len(_ROW_TAG.findall(body))
-        counts[1] += len(_CELL_TAG.findall(body))
+        counts[0] += body.count(b"<row") + body.count(b":row ")
+        counts[1] += body.count(b"<c ") + body.count(b"<c>") + body.count(b"<c/>") + body.count(b":c ")
         if counts[0] > lim.xlsx_rows:
             raise _refuse_xlsx(display, "rows", counts[0], lim.xlsx_rows)
         if counts[1] > lim.xlsx_rows * lim.xlsx_columns:
@@ -412,17 +436,11 @@ def _scan_body(body: bytes, display: str, sheet: bool, strings: bool, counts: li
                     raise _refuse_xlsx(display, "columns", _column_number(col), lim.xlsx_columns)
                 if row and int(row) > lim.xlsx_rows:
                     raise _refuse_xlsx(display, "rows", int(row), lim.xlsx_rows)
-        for m in _ROW_REF.finditer(body):
-            if int(m.group(1)) > lim.xlsx_rows:
-                raise _refuse_xlsx(display, "rows", int(m.group(1)), lim.xlsx_rows)
-        for m in _CELL_REF.finditer(body):
-            col = _column_number(m.group(1))
-            if col > lim.xlsx_columns:
-                raise _refuse_xlsx(display, "columns", col, lim.xlsx_columns)
-            if int(m.group(2)) > lim.xlsx_rows:
-                raise _refuse_xlsx(display, "rows", int(m.group(2)), lim.xlsx_rows)
-    if sheet or strings:
-        for m in _TEXT.finditer(body):
+        # every row and cell reference (r="12", r="AB12"), found in C loops; only long ones are looked at
+        for m in _long_refs(len(_column_letters(lim.xlsx_columns)), len(str(lim.xlsx_rows))).finditer(body):
+            _check_ref(body, m.group(1) or m.group(3) or b"", m.group(2) or m.group(4), display)
+    if (sheet or strings) and max(map(len, body.split(b"<")), default=0) > lim.xlsx_cell_chars:
+        for m in _TEXT.finditer(body):  # a long run without a tag: measure the texts themselves
             n = len(m.group(1))
             if n > lim.xlsx_cell_chars and (n := len(m.group(1).decode("utf-8", "replace"))) > lim.xlsx_cell_chars:
                 raise _refuse_xlsx(display, "cell_chars", n, lim.xlsx_cell_chars)
