@@ -234,7 +234,10 @@ def test_plan_unit_definitions_are_checked_before_pint(tmp_path: Path) -> None:
         )
         assert out.get("found") == ["unit-definition"], (text, out)
     good = one_indicator_plan(tmp_path / "good", {**INDICATOR, "satuan": "patroli"})
-    (good / "satuan.txt").write_text("patroli = [patroli] = ptr  # ok\nregu = 2.5 * patroli / jam\n", "utf-8")
+    long_comment = "# " + "catatan panjang " * 30 + "\n"
+    (good / "satuan.txt").write_text(
+        long_comment + "patroli = [patroli] = ptr  # ok\nregu = 2.5 * patroli / jam\n", "utf-8"
+    )
     assert str(kinerja.load_plan(good).node("iku_a").unit_obj) == "patroli"
 
 
