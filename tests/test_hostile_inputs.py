@@ -176,7 +176,7 @@ def test_bad_unit_texts_do_not_keep_request_data_alive() -> None:
         for i in range(1000):
             request(i, "giatt")
             request(i, f"giat_{i}x")
-            request(i, "giat * 9**9**9")
+            request(i, "giat ** 99")  # refused by the grammar (power too large)
         gc.collect()
         grown = tracemalloc.get_traced_memory()[0] - base
         print(json.dumps({"grown": grown}))
