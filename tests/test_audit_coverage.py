@@ -319,8 +319,10 @@ def to_toml(doc: dict[str, Any]) -> str:
 
 
 def write(files: Files, root: Path) -> Path:
+    """The files under `root`; included rule sets ("inc/...") inside the plan folder, the rule root where an
+    include resolves without a declared root."""
     for rel, content in files.items():
-        path = root / rel
+        path = root / rel if rel.startswith("p/") else root / "p" / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content if isinstance(content, str) else to_toml(content), encoding="utf-8")
     return root / "p"

@@ -533,7 +533,8 @@ def _including_plan(tmp_path: Path, includes: list[tuple[str, str, str]]) -> Pat
         lines.append(
             f'[[sasaran.indikator]]\nid = "{node}"\nnama = "{folder}"\nsatuan = "poin"\ntarget = 92\n'
             f'target_tw = [92, 92, 92, 92]\nsifat_periode = "tetap"\n'
-            f'sertakan = {{ aturan = "{(STANDAR / folder).as_posix()}", versi = "{versi}" }}\n'
+            # a name inside the bundled rules root (rules/standar/...): absolute paths are refused (issue 12)
+            f'sertakan = {{ aturan = "standar/{folder}", versi = "{versi}" }}\n'
         )
     (tmp_path / "01.toml").write_text("\n".join(lines), encoding="utf-8")
     return tmp_path
@@ -555,7 +556,7 @@ def test_included_rule_sets_score_through_the_including_node(tmp_path: Path) -> 
     r = plan.score(d, "TW4")["iku_ikpa"]
     assert r.actual == pytest.approx(89.25)  # the rule set's result is the including node's realisasi
     assert r.target == 92
-    assert {i["rules"] for i in plan.included} == {(STANDAR / f).as_posix() for f in RULE_SETS}
+    assert {i["rules"] for i in plan.included} == {f"standar/{f}" for f in RULE_SETS}
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .compiler import Node as Node
     from .data import Realisasi as Realisasi
     from .data import read_realisasi as read_realisasi
+    from .data import read_realisasi_content as read_realisasi_content
     from .errors import DataError as DataError
     from .errors import Problem as Problem
     from .errors import RuleError as RuleError
@@ -38,6 +39,7 @@ _LAZY = {
     "Node": "compiler",
     "Realisasi": "data",
     "read_realisasi": "data",
+    "read_realisasi_content": "data",
     "DataError": "errors",
     "Problem": "errors",
     "RuleError": "errors",
@@ -115,4 +117,5 @@ __all__ = [
     "load_plan",
     "load_profile",
     "read_realisasi",
+    "read_realisasi_content",
 ]

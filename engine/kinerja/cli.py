@@ -156,6 +156,12 @@ DebugOpt = Annotated[bool, typer.Option("--debug", help="Tampilkan traceback bil
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Tulis ke berkas / write to a file.", show_default=False)
 ]
+ForceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force", help="Timpa berkas -o yang sudah ada (bukan masukan) / replace an existing -o file (not an input)."
+    ),
+]
 DataOpt = Annotated[
     list[Path],
     typer.Option(
@@ -340,21 +346,22 @@ def _node(run: Run, plan: Any, node_id: str) -> Any:
         raise typer.Exit(2) from None
 
 
-def _write(run: Run, output: Path | None, content: str | bytes) -> None:
-    """Write to `output` (reporting it on stderr), or to stdout when there is none."""
+def _write(
+    run: Run, output: Path | None, content: str | bytes, inputs: tuple[Path, ...] = (), force: bool = False
+) -> None:
+    """Write to `output` (reporting it on stderr), or to stdout when there is none. The file is written
+    atomically and never replaces one of `inputs`, nor any existing file unless `force` (`safety.write_output`).
+    """
     if output is None:
         if isinstance(content, bytes):
             raise run.fail("needs_output", 2, fmt="xlsx")
         sys.stdout.write(content)
         sys.stdout.flush()
         return
+    from .safety import write_output
+
     try:
-        if output.parent and not output.parent.exists():
-            output.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            output.write_bytes(content)
-        else:
-            output.write_text(content, encoding="utf-8")
+        write_output(output, content, inputs, force)
     except OSError as e:
         raise run.fail("cannot_write", 1, file=str(output), detail=e.strerror or str(e)) from None
     run.say(t("written", run.lang, file=str(output)))
@@ -491,6 +498,7 @@ def score(
             show_default=False,
         ),
     ] = None,
+    force: ForceOpt = False,
     lang: LangOpt = None,
     debug: DebugOpt = False,
 ) -> None:
@@ -512,7 +520,7 @@ def score(
         if by is not None:
             if by != "unit":
                 raise typer.BadParameter(f"--by {by}: pilihan / choices: unit")
-            _score_by_unit(run, p, data, label, chosen, output, angka, strict)
+            _score_by_unit(run, p, data, label, chosen, output, angka, strict, (plan, *data), force)
             return
         with _progress() as progress:
             task = progress.add_task(t("reading", run.lang, file=", ".join(str(f) for f in data)), total=None)
@@ -542,9 +550,9 @@ def score(
 
                 buf = io.StringIO()
                 Console(file=buf, width=200, color_system=None, highlight=False).print(rich_table(report))
-                _write(run, output, buf.getvalue())
+                _write(run, output, buf.getvalue(), (plan, *data), force)
         else:
-            _write(run, output, render(report, chosen))
+            _write(run, output, render(report, chosen), (plan, *data), force)
         for prob in card.problems:
             run.say(prob.render(run.lang))
         from .report.tables import summary, summary_line
@@ -564,12 +572,15 @@ def _score_by_unit(
     output: Path | None,
     angka: Angka | None = None,
     strict: bool = False,
+    inputs: tuple[Path, ...] = (),
+    force: bool = False,
 ) -> None:
     """`score --by unit`: the batch path over a long table; per-unit rows (csv, json) or a roll-up (table, md)."""
     import csv as csvmod
     import json
 
     from .batch import Table, read_table
+    from .safety import csv_cell
 
     with _progress() as progress:
         task = progress.add_task(t("reading", run.lang, file=", ".join(str(f) for f in data)), total=None)
@@ -588,7 +599,7 @@ def _score_by_unit(
             "rollup": rollup,
             "problems": [x.to_dict(run.lang) for x in result.problems],
         }
-        _write(run, output, json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+        _write(run, output, json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n", inputs, force)
     elif chosen == "csv":
         buf = io.StringIO()
         w = csvmod.DictWriter(
@@ -616,8 +627,8 @@ def _score_by_unit(
             return str(v).replace(".", ",") if isinstance(v, float) else v
 
         for row in result.rows():
-            w.writerow({k: cell(v) for k, v in row.items()})
-        _write(run, output, buf.getvalue())
+            w.writerow({k: csv_cell(cell(v)) for k, v in row.items()})
+        _write(run, output, buf.getvalue(), inputs, force)
     else:
         from rich.table import Table as RichTable
 
@@ -646,11 +657,11 @@ def _score_by_unit(
             rt.add_row(*[cells[0], cells[1][:60], *cells[2:]])  # the terminal table keeps names short
             lines.append("| " + " | ".join(cells) + " |")
         if chosen == "md":
-            _write(run, output, "\n".join(lines) + "\n")
+            _write(run, output, "\n".join(lines) + "\n", inputs, force)
         elif output is None:
             _stdout_console().print(rt)
         else:
-            _write(run, output, "\n".join(lines) + "\n")
+            _write(run, output, "\n".join(lines) + "\n", inputs, force)
     for prob in result.problems:
         run.say(prob.render(run.lang))
     from .report.tables import STATUS_ORDER, summary_line
@@ -729,6 +740,7 @@ def catalogue(
         typer.Option("--format", "-f", help="md atau html (bawaan: dari akhiran -o, atau md).", show_default=False),
     ] = None,
     output: OutputOpt = None,
+    force: ForceOpt = False,
     lang: LangOpt = None,
     debug: DebugOpt = False,
 ) -> None:
@@ -744,7 +756,7 @@ def catalogue(
         if chosen not in RENDERERS:
             raise run.fail("bad_format", 2, fmt=chosen, choices=", ".join(RENDERERS))
         p = _load(run, plan)
-        _write(run, output, RENDERERS[chosen](p, run.lang))
+        _write(run, output, RENDERERS[chosen](p, run.lang), (plan,), force)
 
 
 @app.command(epilog=EXAMPLES["diff"])
@@ -757,6 +769,7 @@ def diff(
     exit_code: Annotated[
         bool, typer.Option("--exit-code", help="Keluar 1 bila berbeda / exit 1 when different.")
     ] = False,
+    force: ForceOpt = False,
     lang: LangOpt = None,
     debug: DebugOpt = False,
 ) -> None:
@@ -771,7 +784,7 @@ def diff(
         a = _load(run, plan_a)
         b = _load(run, plan_b)
         d = diff_plans(a, b, run.lang, str(plan_a), str(plan_b))
-        _write(run, output, RENDERERS[fmt.value](d, run.lang))
+        _write(run, output, RENDERERS[fmt.value](d, run.lang), (plan_a, plan_b), force)
         if exit_code and not d.empty:
             raise typer.Exit(1)
 
@@ -786,6 +799,7 @@ def template(
         TemplateFormat | None,
         typer.Option("--format", "-f", help="csv atau xlsx (bawaan: dari akhiran -o, atau csv).", show_default=False),
     ] = None,
+    force: ForceOpt = False,
     lang: LangOpt = None,
     debug: DebugOpt = False,
 ) -> None:
@@ -809,7 +823,7 @@ def template(
         content: str | bytes = (
             render_template_xlsx(rows, f"realisasi {label}") if chosen == "xlsx" else render_template_csv(rows)
         )
-        _write(run, output, content)
+        _write(run, output, content, (plan,), force)
         if output is not None:
             run.say(t("template_written", run.lang, period=label, file=str(output), rows=len(rows)))
 

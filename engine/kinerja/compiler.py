@@ -23,7 +23,7 @@ from .numbers import NumberFormatError, parse_written
 from .periods import AGGREGATIONS, SEMANTICS
 from .profile import NEGATIVE_METHODS, POLARITIES, Profile, holds, holds_array
 from .schema import NodeSpec, Step
-from .units import Units
+from .units import Units, UnitTextError
 
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 RESERVED = frozenset({"R", "T", "C", "and", "or", "not", "if", "else", "in", "is", "True", "False", "None"}) | set(
@@ -180,6 +180,9 @@ def _inputs(spec: NodeSpec, ctx: Ctx) -> dict[str, InputDef]:
         unit_text = raw if isinstance(raw, str) else raw.unit
         try:
             unit = ctx.units.parse(unit_text)
+        except UnitTextError as e:
+            ctx.problems.append(e.problem(ctx.file, ctx.node_id, f"{ctx.path}.{key}"))
+            continue
         except ValueError:
             ctx.problems.append(
                 Problem(
@@ -594,6 +597,9 @@ def _compile_node(
     unit_text = s.unit or (kdef.unit if kdef else None) or "giat"
     try:
         unit_obj = units.parse(unit_text)
+    except UnitTextError as e:
+        ctx.problems.append(e.problem(r.file, s.id, f"{r.path}.satuan"))
+        unit_obj = units.parse("giat")
     except ValueError:
         ctx.problems.append(
             Problem(

@@ -16,11 +16,13 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from .errors import DataError, Problem, close_matches
 from .numbers import CONVENTIONS, Decision, NumberFormatError, decide_convention, parse_written
 from .periods import MONTHS
+from .safety import check_xlsx
+from .units import UnitTextError
 
 if TYPE_CHECKING:
     from .plan import Plan
@@ -102,9 +104,10 @@ class Value(NamedTuple):
 
 
 def read_realisasi(
-    source: str | Path | Mapping[str, Any] | Iterable[Mapping[str, Any]] | Realisasi, convention: str | None = None
+    source: str | Path | bytes | Mapping[str, Any] | Iterable[Mapping[str, Any]] | Realisasi,
+    convention: str | None = None,
 ) -> Realisasi:
-    """Read realisasi from a file path (.csv, .json, .xlsx) or a mapping.
+    """Read realisasi from a file path (.csv, .json, .xlsx), the bytes of such a file, or a mapping.
 
     Mappings may be `{"id": {"TW1": 12, ...}}`, `{("id", "TW1"): 12}`, `{"realisasi": [rows], "angka": "id"}`
     or a list of row dicts with the columns id, periode, realisasi (optional satuan, dicatat, keterangan).
@@ -114,14 +117,20 @@ def read_realisasi(
             file's own unambiguous values decide, or a JSON file's `"angka"` key; see
             `numbers.decide_convention`). Values as such (JSON, XLSX numbers) need no convention.
 
+    A `pathlib.Path` is a path; a plain `str` is also taken as a path (the command line's use). Text or bytes
+    that come from a request must never be passed as `str`: pass `bytes` (the file's content, format
+    recognised) or call `read_realisasi_content(content, fmt)`, which never opens a file.
+
     Raises:
-        DataError: the file cannot be read at all (missing, not UTF-8, no header, unknown format), or
-            `convention` is not one of "id", "en".
+        DataError: the file cannot be read at all (missing, not UTF-8, no header, unknown format, a workbook
+            over the limits of `kinerja.safety.LIMITS`), or `convention` is not one of "id", "en".
     """
     if convention is not None and convention not in CONVENTIONS:
         raise DataError([Problem("data-angka", args={"value": convention})])
     if isinstance(source, Realisasi):
         return source
+    if isinstance(source, bytes | bytearray | memoryview):
+        return read_realisasi_content(bytes(source), convention=convention)
     if isinstance(source, str | Path):
         path = Path(source)
         display = str(source)
@@ -142,6 +151,35 @@ def read_realisasi(
             [Problem("data-format", file=display, args={"detail": f"'{suffix}' (pakai .csv, .json, .xlsx)"})]
         )
     return _from_mapping(source, "<data>", convention)
+
+
+def read_realisasi_content(
+    content: str | bytes, fmt: str | None = None, name: str = "<data>", convention: str | None = None
+) -> Realisasi:
+    """Read realisasi from the content of a data file (a request body, an upload): never a path, never opens
+    a file. `fmt` is "csv", "json" or "xlsx"; None recognises it (a zip is XLSX, `{` or `[` JSON, else CSV).
+    `name` is how problems name the source; `convention` as for `read_realisasi`.
+
+    Raises:
+        DataError: as `read_realisasi`.
+    """
+    if convention is not None and convention not in CONVENTIONS:
+        raise DataError([Problem("data-angka", args={"value": convention})])
+    raw = content.encode("utf-8") if isinstance(content, str) else bytes(content)
+    if fmt is None:
+        head = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+        fmt = "xlsx" if raw.startswith(b"PK\x03\x04") else "json" if head in (b"{", b"[") else "csv"
+    if fmt == "csv":
+        return _read_csv(raw, name, convention)
+    if fmt == "json":
+        try:
+            data = json.loads(_decode(raw, name))
+        except json.JSONDecodeError as e:
+            raise DataError([Problem("data-format", file=name, args={"detail": f"JSON: {e}"})]) from None
+        return _from_mapping(data, name, convention)
+    if fmt == "xlsx":
+        return _read_xlsx(io.BytesIO(raw), name, convention)
+    raise DataError([Problem("data-format", file=name, args={"detail": f"'{fmt}' (pakai csv, json, xlsx)"})])
 
 
 def _decode(raw: bytes, display: str) -> str:
@@ -187,11 +225,12 @@ def _settle(
     return out
 
 
-def _read_xlsx(path: Path, display: str, declared: str | None = None) -> Realisasi:
+def _read_xlsx(path: Path | IO[bytes], display: str, declared: str | None = None) -> Realisasi:
     try:
         import openpyxl
     except ImportError:  # pragma: no cover
         raise DataError([Problem("data-format", file=display, args={"detail": "openpyxl is not installed"})]) from None
+    check_xlsx(path, display)  # size, rows, columns and cell limits, before anything is unpacked
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many types for a broken file
@@ -610,6 +649,9 @@ def _value(
         try:
             src = units.parse(unit_text)
             value = units.convert(value, src, unit)
+        except UnitTextError as e:  # not a unit at all (too long, an expression): refused before pint sees it
+            problems.append(e.problem(r.file, r.id, col, row=r.row))
+            return None
         except ValueError:
             refuse("unit-mismatch", got=unit_text, want=units.label(unit))
             return None

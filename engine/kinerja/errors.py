@@ -217,6 +217,63 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "data-missing-column": ("kolom wajib '{column}' tidak ada", "required column '{column}' is missing"),
     "data-format": ("format data tidak dikenal: {detail}", "unknown data format: {detail}"),
+    # safe to expose (issue 12): limits and refusals of kinerja.safety and the unit grammar
+    "unit-too-long": (
+        "teks satuan terlalu panjang ({length} karakter, paling banyak {max}); tulis nama satuan saja, "
+        "mis. 'giat' atau 'kasus / penduduk'",
+        "unit text is too long ({length} characters, at most {max}); write just the unit, e.g. 'giat' or "
+        "'kasus / penduduk'",
+    ),
+    "unit-syntax": (
+        "satuan '{unit}' tidak dapat dibaca (di '{char}'): tulis nama satuan, digabung dengan '*' atau '/', "
+        "dengan pangkat bilangan bulat kecil bila perlu, mis. 'kasus / penduduk' atau 'meter^2'",
+        "unit '{unit}' cannot be read (at '{char}'): write unit names joined by '*' or '/', with a small whole "
+        "power if needed, e.g. 'kasus / penduduk' or 'meter^2'",
+    ),
+    "unit-exponent": (
+        "pangkat satuan dalam '{unit}' terlalu besar: paling besar {max}",
+        "a power in unit '{unit}' is too large: at most {max}",
+    ),
+    "unit-factors": (
+        "satuan '{unit}' menggabungkan terlalu banyak nama satuan: paling banyak {max}",
+        "unit '{unit}' combines too many unit names: at most {max}",
+    ),
+    "unit-definition": (
+        "baris {line} definisi satuan tidak dapat dibaca: '{text}'. Yang boleh: 'nama = [dimensi] = alias', "
+        "'nama = angka * satuan = alias' (tanpa @import, tanpa rumus)",
+        "line {line} of the unit definitions cannot be read: '{text}'. Allowed: 'name = [dimension] = alias', "
+        "'name = number * unit = alias' (no @import, no expressions)",
+    ),
+    "path-outside": (
+        "jalur '{name}' ditolak: berkas aturan hanya boleh menyebut berkas di dalam folder aturan (tanpa "
+        "jalur absolut, tanpa '..' keluar folder, tanpa tautan ke luar); tulis nama relatif, mis. "
+        "'standar/ikpa-2024'",
+        "path '{name}' refused: rule files may only name files inside the rule folders (no absolute paths, no "
+        "'..' out of the folder, no links out of it); write a relative name, e.g. 'standar/ikpa-2024'",
+    ),
+    "file-special": (
+        "bukan berkas biasa (folder, FIFO, perangkat atau soket): tidak dibuka",
+        "not a regular file (a folder, FIFO, device or socket): not opened",
+    ),
+    "file-too-large": (
+        "berkas terlalu besar ({size} byte, paling besar {max})",
+        "file is too large ({size} bytes, at most {max})",
+    ),
+    "output-exists": (
+        "berkas keluaran {file} sudah ada dan tidak ditimpa; pilih nama lain atau tambahkan --force untuk menimpa",
+        "output file {file} already exists and was not replaced; choose another name or add --force to replace it",
+    ),
+    "output-is-input": (
+        "berkas keluaran {file} adalah salah satu masukan (data atau berkas aturan) dan tidak pernah ditimpa; "
+        "pilih nama lain",
+        "output file {file} is one of the inputs (data or rule files) and is never replaced; choose another name",
+    ),
+    "data-limit": (
+        "buku kerja melampaui batas {what_id}: {got} (paling banyak {max}); bagi data menjadi beberapa berkas "
+        "atau simpan sebagai CSV",
+        "workbook exceeds the limit on {what}: {got} (at most {max}); split the data into several files or "
+        "save it as CSV",
+    ),
 }
 
 

@@ -7,12 +7,14 @@ key path.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import Problem, close_matches
+from .safety import Refused, read_checked
 
 try:  # tomli's compiled wheels parse about three times faster than the standard library's pure-Python copy
     import tomli as tomllib
@@ -38,12 +40,29 @@ _TYPE_ID = {
 }
 
 
-def read_toml(path: Path, display: str) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """Read one TOML file. Accepts a UTF-8 BOM; refuses other encodings, empty files and bad syntax."""
+def read_toml(
+    path: Path, display: str, roots: Sequence[Path] | None = None
+) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Read one TOML file. Accepts a UTF-8 BOM; refuses other encodings, empty files and bad syntax, and
+    (`safety.read_checked`) special files, links out of `roots` and files over the size limit."""
+    _, data, problems = load_toml(path, display, roots)
+    return data, problems
+
+
+def load_toml(
+    path: Path, display: str, roots: Sequence[Path] | None = None
+) -> tuple[bytes | None, dict[str, Any] | None, list[Problem]]:
+    """`read_toml`, also returning the bytes read (for the content hash), so that each file is opened once."""
     try:
-        raw = path.read_bytes()
-    except OSError as e:
-        return None, [Problem("file-missing", file=display, args={"detail": e.strerror or str(e)})]
+        raw = read_checked(path, display, roots)
+    except Refused as e:
+        return None, None, [e.problem]
+    data, problems = parse_toml(raw, display)
+    return raw, data, problems
+
+
+def parse_toml(raw: bytes, display: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Parse the bytes of a TOML file (see `read_toml`)."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import threading
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -16,11 +17,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .compiler import IncludedFile, Node, compile_nodes
 from .errors import Problem, RuleError, unknown_choice
-from .loader import read_toml, validate
+from .loader import load_toml, validate
 from .periods import PERIOD_SETS, Period, parse_period
 from .profile import Profile, find_profile
+from .safety import Refused, bundled_rules_root, check_name, find_inside, read_checked, shorten
 from .schema import GoalFile, Include, NodeSpec, PlanFile, PlanMeta
-from .units import Units
+from .units import Units, UnitTextError
 
 if TYPE_CHECKING:
     from .batch import BatchResult
@@ -185,8 +187,13 @@ class Plan:
         return assumptions(self)
 
 
-def load_plan(path: str | Path) -> Plan:
+def load_plan(path: str | Path, roots: Iterable[str | Path] = ()) -> Plan:
     """Load and compile a plan folder (with rencana.toml) — or a single goal file next to it.
+
+    Every file the plan names (included rule sets, its unit file, its profile) must lie inside a rule root:
+    the plan's own folder, the folders in `roots`, those in the KINERJA_ATURAN environment variable and the
+    engine's bundled `rules/` folder. Absolute paths, `..` out of a root, links out of a root and special
+    files (FIFO, device) are refused with a problem; the working directory is never searched.
 
     Raises:
         RuleError: with every problem found in every file (errors only; warnings come from `Plan.check`).
@@ -199,7 +206,8 @@ def load_plan(path: str | Path) -> Plan:
     plan_path = folder / PLAN_FILE
     if not plan_path.is_file():
         raise RuleError([Problem("plan-missing", file=str(folder))])
-    raw, probs = read_toml(plan_path, _display(plan_path))
+    rule_roots = _rule_roots(folder, roots)
+    plan_bytes, raw, probs = load_toml(plan_path, _display(plan_path), rule_roots)
     problems.extend(probs)
     meta: PlanMeta | None = None
     if raw is not None:
@@ -212,26 +220,42 @@ def load_plan(path: str | Path) -> Plan:
             problems.append(unknown_choice(_display(plan_path), None, "rencana.periode", meta.periods, PERIOD_SETS))
         if meta.language not in ("id", "en"):
             problems.append(unknown_choice(_display(plan_path), None, "rencana.bahasa", meta.language, ("id", "en")))
-    files = _goal_files(folder, problems, digest)
+    files = _goal_files(folder, problems, digest, rule_roots)
     includes: dict[str, tuple[IncludedFile, ...]] = {}
     include_results: dict[str, str] = {}
     included: list[dict[str, Any]] = []
     if meta is not None:
-        _resolve_includes(folder, meta, files, problems, digest, includes, include_results, included, depth=0)
-    digest.update(plan_path.read_bytes())
+        _resolve_includes(
+            folder, meta, files, problems, digest, includes, include_results, included, depth=0, roots=rule_roots
+        )
+    digest.update(plan_bytes or b"")
     extra = ""
+    units_path = folder / "satuan.txt"
     if meta is not None and meta.units_file:
-        up = folder / meta.units_file
-        if up.is_file():
-            extra = up.read_text(encoding="utf-8")
+        units_path = folder / meta.units_file
+        try:
+            check_name(meta.units_file, _display(plan_path), "rencana.satuan")
+        except Refused as e:
+            problems.append(e.problem)
         else:
-            problems.append(
-                Problem("file-missing", file=_display(plan_path), path="rencana.satuan", args={"detail": str(up)})
-            )
-    elif (folder / "satuan.txt").is_file():
-        extra = (folder / "satuan.txt").read_text(encoding="utf-8")
+            if os.path.lexists(units_path):
+                extra = _read_text(units_path, rule_roots, problems)
+            else:
+                problems.append(
+                    Problem(
+                        "file-missing",
+                        file=_display(plan_path),
+                        path="rencana.satuan",
+                        args={"detail": str(units_path)},
+                    )
+                )
+    elif os.path.lexists(units_path):
+        extra = _read_text(units_path, rule_roots, problems)
     try:
         units = Units(extra)
+    except UnitTextError as e:  # refused by the definitions grammar before pint reads a line
+        problems.append(e.problem(_display(units_path), None, "satuan"))
+        units = Units()
     except Exception as e:  # pint reports definition errors with several types
         problems.append(
             Problem("wrong-type", file=_display(folder / "satuan.txt"), args={"key": "satuan", "detail": str(e)})
@@ -240,6 +264,10 @@ def load_plan(path: str | Path) -> Plan:
     digest.update(units.digest.encode())
     if meta is None or any(p.severity == "error" for p in problems) and not files:
         raise RuleError(problems, lang)
+    try:
+        _check_profile_name(meta.profile, _display(plan_path), folder / "profil", rule_roots)
+    except Refused as e:
+        raise RuleError([*problems, e.problem], lang) from None
     profile, probs = find_profile(meta.profile, (folder / "profil",))
     problems.extend(Problem(**{**p.__dict__, "file": p.file or _display(plan_path)}) for p in probs)
     if profile is None:
@@ -256,15 +284,56 @@ def load_plan(path: str | Path) -> Plan:
     return plan
 
 
-def _goal_files(folder: Path, problems: list[Problem], digest: Any) -> list[tuple[str, list[NodeSpec]]]:
+def _rule_roots(folder: Path, roots: Iterable[str | Path]) -> tuple[Path, ...]:
+    """The folders rule files may name files in: the plan's folder, the caller's `roots`, the folders of
+    KINERJA_ATURAN (separated like PATH), the bundled `rules/` folder. Resolved, in search order."""
+    env = [p for p in os.environ.get(RULES_PATH_ENV, "").split(os.pathsep) if p]
+    bundled = bundled_rules_root()
+    out: list[Path] = []
+    for r in (folder, *roots, *env, *((bundled,) if bundled else ())):
+        p = Path(r).resolve()
+        if p not in out:
+            out.append(p)
+    return tuple(out)
+
+
+_PROFILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
+def _check_profile_name(name: str, display: str, folder: Path, roots: tuple[Path, ...]) -> None:
+    """A profile is named, never given as a path; the plan's own profile file must be a regular file whose
+    links stay inside the roots (checked without opening it)."""
+    if not _PROFILE_NAME.fullmatch(str(name)) or ".." in str(name):
+        raise Refused(Problem("path-outside", "error", display, None, "rencana.profil", {"name": shorten(name)}))
+    own = folder / f"{name}.toml"
+    if os.path.lexists(own):
+        read_checked(own, _display(own), roots)
+
+
+def _read_text(path: Path, roots: tuple[Path, ...], problems: list[Problem]) -> str:
+    """A plan's unit definitions file, checked (`safety.read_checked`) and decoded; "" after a problem."""
+    display = _display(path)
+    try:
+        return read_checked(path, display, roots).decode("utf-8-sig")
+    except Refused as e:
+        problems.append(e.problem)
+    except UnicodeDecodeError as e:
+        problems.append(Problem("file-encoding", file=display, args={"detail": f"byte {e.start}"}))
+    return ""
+
+
+def _goal_files(
+    folder: Path, problems: list[Problem], digest: Any, roots: tuple[Path, ...]
+) -> list[tuple[str, list[NodeSpec]]]:
     files: list[tuple[str, list[NodeSpec]]] = []
     for f in sorted(folder.glob("*.toml")):
         if f.name == PLAN_FILE:
             continue
         display = _display(f)
-        digest.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
-        data, probs = read_toml(f, display)
+        raw, data, probs = load_toml(f, display, roots)  # a FIFO, a device or a link out is refused unopened
         problems.extend(probs)
+        if raw is not None:
+            digest.update(f.name.encode() + b"\0" + raw + b"\0")
         if data is None:
             continue
         gf, probs = validate(GoalFile, data, display)
@@ -295,6 +364,7 @@ def _resolve_includes(
     include_results: dict[str, str],
     included: list[dict[str, Any]],
     depth: int,
+    roots: tuple[Path, ...] = (),
 ) -> None:
     """Load every rule set named by a `sertakan` key, check its version, and graft its goals."""
     for display, goals in files:
@@ -305,7 +375,12 @@ def _resolve_includes(
                 spec.include if isinstance(spec.include, Include) else Include.model_validate({"aturan": spec.include})
             )
             where = f"{display}"
-            target = _find_rule_set(folder, inc.rules)
+            try:
+                check_name(inc.rules, where, "sertakan.aturan")
+            except Refused as e:
+                problems.append(Problem(**{**e.problem.__dict__, "node_id": spec.id}))
+                continue
+            target = _find_rule_set(folder, inc.rules, roots)
             if target is None:
                 problems.append(
                     Problem("file-missing", "error", where, spec.id, "sertakan.aturan", {"detail": inc.rules})
@@ -317,7 +392,7 @@ def _resolve_includes(
                 )
                 continue
             rs_path = target / PLAN_FILE
-            raw, probs = read_toml(rs_path, _display(rs_path))
+            rs_bytes, raw, probs = load_toml(rs_path, _display(rs_path), roots)
             problems.extend(probs)
             if raw is None:
                 continue
@@ -326,7 +401,7 @@ def _resolve_includes(
             if pf is None:
                 continue
             rs = pf.plan
-            digest.update(rs_path.read_bytes())
+            digest.update(rs_bytes or b"")
             if inc.version is not None and rs.version != inc.version:
                 problems.append(
                     Problem(
@@ -351,7 +426,7 @@ def _resolve_includes(
                     )
                 )
                 continue
-            rs_files = _goal_files(target, problems, digest)
+            rs_files = _goal_files(target, problems, digest, roots)
             includes[spec.id] = tuple(IncludedFile(f"{rs.id}@{rs.version or '-'}", d, tuple(g)) for d, g in rs_files)
             if rs.result:
                 include_results[spec.id] = rs.result
@@ -369,21 +444,18 @@ def _resolve_includes(
                     "folder": _display(target),
                 }
             )
-            _resolve_includes(target, meta, rs_files, problems, digest, includes, include_results, included, depth + 1)
+            _resolve_includes(
+                target, meta, rs_files, problems, digest, includes, include_results, included, depth + 1, roots
+            )
 
 
 RULES_PATH_ENV = "KINERJA_ATURAN"
 
 
-def _find_rule_set(folder: Path, name: str) -> Path | None:
-    """A rule set folder named relative to the plan folder, its parent (the `rules/` root), the folders in
-    the KINERJA_ATURAN environment variable (separated like PATH), `./rules`, or the working directory."""
-    extra = [Path(p) for p in os.environ.get(RULES_PATH_ENV, "").split(os.pathsep) if p]
-    for base in (folder, folder.parent, folder.parent.parent, *extra, Path.cwd() / "rules", Path.cwd()):
-        candidate = (base / name).resolve()
-        if (candidate / PLAN_FILE).is_file():
-            return candidate
-    return None
+def _find_rule_set(folder: Path, name: str, roots: tuple[Path, ...]) -> Path | None:
+    """A rule set folder named relative to the including folder or to one of the rule roots (see
+    `_rule_roots`), that stays inside a root once links are followed. Never the working directory."""
+    return find_inside(name, (folder, *roots), roots, PLAN_FILE)
 
 
 def _display(path: Path) -> str:

@@ -4,13 +4,13 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..safety import csv_writer
 from .fmt import number, percent, plain_number
 from .labels import t
 
@@ -236,7 +236,7 @@ def render_csv(report: Any) -> str:
     """The scorecard as CSV: `;` and decimal comma (Indonesian spreadsheets) or `,` and point for English."""
     lang = report.lang
     buf = io.StringIO()
-    w = csv.writer(buf, delimiter=";" if lang != "en" else ",", lineterminator="\n")
+    w = csv_writer(buf, delimiter=";" if lang != "en" else ",", lineterminator="\n")  # no cell starts a formula
     w.writerow(CSV_COLUMNS)
     for r in report.rows:
         w.writerow(

@@ -5,12 +5,12 @@ reader ignores those two columns, so a filled template is read back by `score` u
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from typing import Any
 
 from ..periods import months_of
+from ..safety import csv_writer
 from .fmt import input_fields, number
 
 COLUMNS = ("id", "nama", "satuan", "target", "periode", "realisasi", "keterangan")
@@ -72,7 +72,7 @@ def template_rows(plan: Any, period: str, lang: str = "id") -> list[TemplateRow]
 def render_template_csv(rows: list[TemplateRow]) -> str:
     """The template as CSV with `;` (Indonesian spreadsheet convention)."""
     buf = io.StringIO()
-    w = csv.writer(buf, delimiter=";", lineterminator="\n")
+    w = csv_writer(buf, delimiter=";", lineterminator="\n")  # no cell starts a formula
     w.writerow(COLUMNS)
     for r in rows:
         w.writerow([r.id, r.name, r.unit, r.target, r.period, "", r.note])

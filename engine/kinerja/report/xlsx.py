@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from ..safety import neutralise_workbook
 from .labels import t
 from .tables import Row, build_rows, note
 from .template import COLUMNS, TemplateRow
@@ -199,6 +200,7 @@ def _detail_sheet(wb: Any, report: Any, s: dict[str, Any]) -> None:
 
 def _save(wb: Any) -> bytes:
     buf = io.BytesIO()
+    neutralise_workbook(wb)  # every text cell stays text: no formula, whatever a name or label starts with
     wb.save(buf)
     return buf.getvalue()
 
