@@ -1,4 +1,4 @@
-"""Capaian, nilai and predikat under the PermenPANRB 8/2021 profile: the worked examples of domain.md §2."""
+"""Capaian, nilai and predikat under the PermenPANRB 8/2021 profile: the worked examples of docs/sumber/domain.md §2."""
 
 from __future__ import annotations
 

@@ -210,7 +210,7 @@ def test_ikpa_weights_are_those_of_the_regulations(ikpa24: kinerja.Plan, ikpa22:
 
 
 def test_absorption_quarter_score_92_67(ikpa24: kinerja.Plan) -> None:
-    # domain.md §4: budgets 1000 and 1000; quarter 1 staff 200 → 20 % of the 20 % target → 100,
+    # docs/sumber/domain.md §4: budgets 1000 and 1000; quarter 1 staff 200 → 20 % of the 20 % target → 100,
     # goods 128.01 → 12.80 % of the 15 % target → 85.34 (12.801 / 15 × 100 = 85.34);
     # budget-weighted: (1000 × 100 + 1000 × 85.34) / 2000 = 92.67
     d = budget("ikpa24", {"51": 1000, "52": 1000}, {"51": [60, 70, 70], "52": [30, 45, 53.01]})
@@ -254,7 +254,7 @@ def test_absorption_money_is_exact(ikpa24: kinerja.Plan) -> None:
 
 
 def test_bills_13_of_15(ikpa24: kinerja.Plan) -> None:
-    # domain.md §4: 13 of 15 bills submitted within 17 working days → 13 / 15 × 100 = 86.67
+    # docs/sumber/domain.md §4: 13 of 15 bills submitted within 17 working days → 13 / 15 × 100 = 86.67
     d = Data().put("ikpa24_tagihan.tepat", "TW1", 13).put("ikpa24_tagihan.semua", "TW1", 15)
     r = ikpa24.score(d, "TW1")["ikpa24_tagihan"]
     assert round(r.actual, 2) == 86.67
@@ -271,7 +271,7 @@ def _ninety(p: str) -> Data:
 
 
 def test_dispensation_24_of_5200_deducts_0_75(ikpa24: kinerja.Plan) -> None:
-    # domain.md §4: 24 of 5,200 SPM = 4.615 ‰ → 1–5 ‰ → deduction 0.75, so 90.00 becomes 89.25
+    # docs/sumber/domain.md §4: 24 of 5,200 SPM = 4.615 ‰ → 1–5 ‰ → deduction 0.75, so 90.00 becomes 89.25
     d = _ninety("ikpa24")
     d.put("ikpa24_dispensasi.dispensasi", "TW4", 24).put("ikpa24_dispensasi.spm", "TW4", 5200)
     card = ikpa24.score(d, "TW4")
@@ -427,7 +427,7 @@ def _outputs() -> Data:
 
 def test_nested_geometric_means(nka21: kinerja.Plan) -> None:
     card = nka21.score(_outputs(), "2021")
-    # domain.md §5: √(1.00 × 0.90) = 94.87 %; ∛(0.667 × 0.667 × 1.00) = 76.31 %; program √(0.9487 × 0.7631) =
+    # domain summary §5: √(1.00 × 0.90) = 94.87 %; ∛(0.667 × 0.667 × 1.00) = 76.31 %; program √(0.9487 × 0.7631) =
     # 85.09 %; with a second program at 100 %: √(0.8509 × 1.00) = 92.24 %
     assert round(card["nka21_p1_ro1"].actual, 2) == 94.87
     assert round(card["nka21_p1_ro2"].actual, 2) == 76.31
@@ -441,7 +441,7 @@ def test_nested_geometric_means(nka21: kinerja.Plan) -> None:
 
 
 def test_absorption_85_87_exact(nka21: kinerja.Plan) -> None:
-    # domain.md §5: 734,881,464,333 of 855,830,897,000 = 85.87 %; monthly realisation sums exactly
+    # docs/sumber/domain.md §5: 734,881,464,333 of 855,830,897,000 = 85.87 %; monthly realisation sums exactly
     real = [61_240_122_027] * 11
     real.append(734_881_464_333 - sum(real))
     d = Data().put("nka21_pagu.pagu", "TW4", 855_830_897_000)
