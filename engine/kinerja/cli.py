@@ -632,15 +632,15 @@ def _score_by_unit(
     else:
         from rich.table import Table as RichTable
 
-        from .numbers import format_id
+        from .report.fmt import number
 
+        lang = run.lang
         rt = RichTable(title=f"{p.meta.name} — {label} — {len(result.units)} unit")
-        for col in ("id", "nama", "scored", "no_data", "no_target", "error", "rata-rata capaian", "min", "maks"):
-            rt.add_column(col, justify="right" if col not in ("id", "nama") else "left")
-        lines = [
-            "| id | nama | dinilai | tanpa data | tanpa target | galat | rata-rata capaian | min | maks |",
-            "|---|---|--:|--:|--:|--:|--:|--:|--:|",
-        ]
+        heads = ["id", t("name", lang).lower()]
+        heads += [t(k, lang) for k in ("scored", "no_data", "no_target", "error", "mean_achievement", "min", "max")]
+        for k, col in enumerate(heads):
+            rt.add_column(col, justify="left" if k < 2 else "right")
+        lines = ["| " + " | ".join(heads) + " |", "|---|---|--:|--:|--:|--:|--:|--:|--:|"]
         for n in p.nodes:
             r = rollup[n.id]
             cells = [
@@ -650,9 +650,9 @@ def _score_by_unit(
                 str(r["no_data"]),
                 str(r["no_target"]),
                 str(r["error"]),
-                format_id(r["mean_achievement"]),
-                format_id(r["min_achievement"]),
-                format_id(r["max_achievement"]),
+                number(r["mean_achievement"], lang),
+                number(r["min_achievement"], lang),
+                number(r["max_achievement"], lang),
             ]
             rt.add_row(*[cells[0], cells[1][:60], *cells[2:]])  # the terminal table keeps names short
             lines.append("| " + " | ".join(cells) + " |")
