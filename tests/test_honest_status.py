@@ -179,3 +179,18 @@ def test_reports_show_the_realisasi_the_capaian_used(plan: kinerja.Plan) -> None
     assert got["realisasi"] == "66,67"
     res = next(x for x in json.loads(render(rep, "json"))["results"] if x["id"] == "bulat")
     assert res["actual_used"] == 66.67
+
+
+def test_by_unit_shows_the_realisasi_the_capaian_used(folder: Path, tmp_path: Path) -> None:
+    """`--by unit` printed the unrounded 66,6667 beside a capaian computed from 66,67 (found by a new-user
+    recheck after the per-unit reports were fixed)."""
+    table = tmp_path / "banyak.csv"
+    table.write_text("unit;id;periode;realisasi\nA;bulat;TW1;66,6667\nB;giat;TW1;9\n", encoding="utf-8")
+    r = runner.invoke(app, ["score", str(folder), "-d", str(table), "-p", "TW1", "--by", "unit", "-f", "csv"])
+    got = {(x["unit"], x["id"]): x for x in csv.DictReader(io.StringIO(r.stdout), delimiter=";")}
+    assert got[("A", "bulat")]["actual_used"] == "66,67" and got[("A", "bulat")]["achievement"] == "83,34"
+    assert got[("A", "giat")]["actual_used"] == ""  # nothing reported: missing, not zero
+    assert got[("B", "giat")]["actual_used"] == got[("B", "giat")]["actual"]  # no realisasi_dulu: the same
+    r = runner.invoke(app, ["score", str(folder), "-d", str(table), "-p", "TW1", "--by", "unit", "-f", "json"])
+    res = {(x["unit"], x["id"]): x for x in json.loads(r.stdout)["results"]}
+    assert res[("A", "bulat")]["actual_used"] == 66.67 and res[("A", "bulat")]["actual"] == 66.6667

@@ -334,6 +334,10 @@ class BatchResult:
                     "id": n.id,
                     "target": list(target) if isinstance(target, tuple) else target,
                     "actual": r.actual,
+                    # the realisasi the capaian used (`realisasi_dulu`), as the per-unit reports show it
+                    "actual_used": n.profile.actual_used(r.actual)
+                    if r.status == "scored" and r.actual is not None and n.profile is not None
+                    else r.actual,
                     "achievement": r.achievement,
                     "score": r.score,
                     "grade": r.grade,

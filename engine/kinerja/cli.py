@@ -609,6 +609,7 @@ def _score_by_unit(
                 "id",
                 "target",
                 "actual",
+                "actual_used",
                 "achievement",
                 "score",
                 "grade",

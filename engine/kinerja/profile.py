@@ -210,6 +210,14 @@ class Profile:
         fn, decimals = self._rounding(None)
         return ARRAY_ROUNDING[fn], decimals
 
+    def actual_used(self, actual: float) -> float:
+        """The realisasi a capaian is computed from: rounded first when the profile says `realisasi_dulu`
+        (the same step `achievement` takes), else `actual` itself."""
+        if not self.spec.rounding.actual_first:
+            return actual
+        rnd, decimals = self._rounding(None)
+        return float(rnd(actual, decimals))
+
     def _rounding(self, rounding: str | None) -> tuple[Any, int]:
         if rounding is None:
             mode, decimals = self.spec.rounding.mode, self.spec.rounding.decimals
