@@ -194,7 +194,8 @@ class naive_formulas:
 
         for obj in gc.get_objects():
             if isinstance(obj, Plan):
-                obj.__dict__.pop("_programs", None)  # per-period steps holding compiled functions
+                for key in [k for k in obj._cache if isinstance(k, tuple) and k[0] == "program"]:
+                    del obj._cache[key]  # per-period steps holding compiled functions
             elif isinstance(obj, Profile):
                 obj._scorers.clear()
             elif isinstance(obj, Formula):
