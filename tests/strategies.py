@@ -481,3 +481,14 @@ def write_equivalence_plan(
             goal_file_text([{"id": "mini", "nama": "Mini", "indikator": nodes}]), encoding="utf-8"
         )
     return plan  # fmt: skip
+
+
+def data_keys(plan: Any) -> list[tuple[str, bool]]:
+    """Every key a unit reports, and whether it is monthly."""
+    keys = []
+    for n in plan.nodes:
+        if n.mode == "direct":
+            keys.append((n.id, False))
+        for name, inp in n.inputs.items():
+            keys.append((f"{n.id}.{name}", inp.monthly))
+    return keys

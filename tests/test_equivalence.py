@@ -34,7 +34,7 @@ from kinerja.batch import read_table, score_many
 from kinerja.errors import RuleError
 from kinerja.evaluate import score_plan, score_plan_general
 from kinerja.periods import months_of
-from strategies import EQUIVALENCE_PLAN, write_equivalence_plan
+from strategies import EQUIVALENCE_PLAN, data_keys, write_equivalence_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 UNITS = int(os.environ.get("KINERJA_EQUIVALENCE_UNITS", "8"))
@@ -76,17 +76,6 @@ def test_the_bundled_plans_are_all_found() -> None:
 
 
 # ------------------------------------------------------------------------------------------ data
-
-
-def data_keys(plan: kinerja.Plan) -> list[tuple[str, bool]]:
-    """Every key a unit reports, and whether it is monthly."""
-    keys = []
-    for n in plan.nodes:
-        if n.mode == "direct":
-            keys.append((n.id, False))
-        for name, inp in n.inputs.items():
-            keys.append((f"{n.id}.{name}", inp.monthly))
-    return keys
 
 
 def random_unit(plan: kinerja.Plan, rnd: random.Random) -> dict[tuple[str, str], float]:

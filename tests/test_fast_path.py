@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import kinerja
 from kinerja.evaluate import score_plan, score_plan_general
 from kinerja.periods import months_of
-from strategies import PERIOD, PLAN, write_plan
+from strategies import PERIOD, PLAN, data_keys, write_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 PLANS = {
@@ -26,17 +26,6 @@ PLANS = {
     "ikpa-2022": ROOT / "rules" / "standar" / "ikpa-2022",
     "nka-2021": ROOT / "rules" / "standar" / "nka-2021",
 }
-
-
-def data_keys(plan: kinerja.Plan) -> list[tuple[str, bool]]:
-    """Every key a unit reports, and whether it is monthly."""
-    keys = []
-    for n in plan.nodes:
-        if n.mode == "direct":
-            keys.append((n.id, False))
-        for name, inp in n.inputs.items():
-            keys.append((f"{n.id}.{name}", inp.monthly))
-    return keys
 
 
 def random_unit(plan: kinerja.Plan, rnd: random.Random) -> dict[tuple[str, str], float]:
