@@ -17,11 +17,21 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .choices import (
+    NEGATIVE_METHOD_WORDS,
+    POLARITY_WORDS,
+    IndexMethod,
+    IndexSource,
+    Mode,
+    NegativeMethod,
+    Polarity,
+    parse,
+)
 from .errors import Problem, close_matches, unknown_choice
 from .formula import FUNCTIONS, Formula, UnitMixError, formula_unit, parse_formula, ratio
 from .numbers import NumberFormatError, parse_written
 from .periods import AGGREGATIONS, SEMANTICS
-from .profile import NEGATIVE_METHODS, POLARITIES, Profile, holds, holds_array
+from .profile import Profile, holds, holds_array
 from .schema import NodeSpec, Step
 from .units import Units, UnitTextError
 
@@ -93,7 +103,7 @@ class Node:
     period_targets_text: dict[str, str]
     semantics: str
     aggregation: str
-    polarity: str
+    polarity: Polarity
     owner: str | None
     remarks: str | None
     source: dict[str, str]
@@ -103,7 +113,7 @@ class Node:
     depth: int
     file: str
     path: str
-    mode: str  # "direct" | "formula" | "index" | "group"
+    mode: Mode
     formula: Formula | None = field(default=None, repr=False)
     formula_text: str | None = None  # rendered from `formula.tree` when the kind composes it (rasio)
     # for a kind that composes its formula from parts: (rule key, the part as written and checked) per part
@@ -112,13 +122,13 @@ class Node:
     refs: tuple[str, ...] = ()
     weights: tuple[float, ...] = ()  # for an index: the weight of each component, aligned with refs
     weight: float | None = None
-    index_from: str = "capaian"
-    index_method: str = "rata_tertimbang"
+    index_from: str = IndexSource.ACHIEVEMENT  # an `IndexSource` value once the plan compiles without problems
+    index_method: str = IndexMethod.WEIGHTED_MEAN  # an `IndexMethod` value, likewise
     per_period: bool = False  # `hitung_per_periode`: the formula is evaluated per quarter, then combined
     cap_contribution: bool = False
     max_target: bool = False
     profile: Profile | None = field(default=None, repr=False)
-    method: str | None = None
+    method: NegativeMethod | None = None
     unit_obj: Any = field(default=None, repr=False, compare=False)
     target_units: tuple[tuple[str, str], ...] = ()  # (key, unit written) where it did not fit
     tables: dict[str, StepTable] = field(default_factory=dict, repr=False)
@@ -128,7 +138,7 @@ class Node:
     @property
     def components(self) -> tuple[str, ...]:
         """For an index: the ids of its weighted components."""
-        return self.refs if self.mode == "index" else ()
+        return self.refs if self.mode == Mode.INDEX else ()
 
 
 # ------------------------------------------------------------------------------------------- kinds
@@ -138,9 +148,9 @@ class Node:
 class KindDef:
     """What a kind means: its evaluation mode, defaults and the function that fills in its parts."""
 
-    mode: str
+    mode: Mode
     semantics: str
-    polarity: str = "positif"
+    polarity: str = "positif"  # as a rule file writes it (`POLARITY_WORDS`)
     unit: str | None = None
     build: Callable[[NodeSpec, Ctx], dict[str, Any]] | None = None
 
@@ -285,8 +295,8 @@ def _build_formula(spec: NodeSpec, ctx: Ctx) -> dict[str, Any]:
     return _formula(spec.formula, spec, ctx, inputs)
 
 
-INDEX_FROM = ("capaian", "nilai", "realisasi")
-INDEX_METHODS = {"rata_tertimbang": "weighted mean", "geometrik": "weighted geometric mean"}
+INDEX_FROM = tuple(IndexSource)
+INDEX_METHODS = {IndexMethod.WEIGHTED_MEAN: "weighted mean", IndexMethod.WEIGHTED_GEOMETRIC: "weighted geometric mean"}
 
 
 def _build_index(spec: NodeSpec, ctx: Ctx) -> dict[str, Any]:
@@ -311,10 +321,10 @@ def _build_index(spec: NodeSpec, ctx: Ctx) -> dict[str, Any]:
     if not comps:
         ctx.problem("index-no-components", "indikator")
         return {}
-    src = spec.index_from or "capaian"
+    src: str = parse(IndexSource, spec.index_from or IndexSource.ACHIEVEMENT) or spec.index_from or ""
     if src not in INDEX_FROM:
         _unknown_choice(ctx, "dari", src, INDEX_FROM)
-    method = spec.index_method or "rata_tertimbang"
+    method: str = parse(IndexMethod, spec.index_method or IndexMethod.WEIGHTED_MEAN) or spec.index_method or ""
     if method not in INDEX_METHODS:
         _unknown_choice(ctx, "metode", method, INDEX_METHODS)
     return {
@@ -344,7 +354,7 @@ def index_display(src: str, method: str, ids: list[str], weights: list[float], c
     total = num(sum(weights))
     pairs = list(zip(ids, weights, strict=True))
     terms: list[ast.expr]
-    if method == "geometrik":
+    if method == IndexMethod.WEIGHTED_GEOMETRIC:
         terms = [ast.BinOp(part(i), ast.Pow(), ast.BinOp(num(w), ast.Div(), total)) for i, w in pairs]
         tree = functools.reduce(lambda a, b: ast.BinOp(a, ast.Mult(), b), terms)
     else:
@@ -376,13 +386,13 @@ def _tables(spec: NodeSpec, ctx: Ctx) -> dict[str, StepTable]:
 
 
 KINDS: dict[str, KindDef] = {
-    "jumlah": KindDef("direct", "jumlah", build=_build_direct),
-    "langsung": KindDef("direct", "tetap", build=_build_direct),
-    "persentase_kumulatif": KindDef("direct", "kumulatif", unit="persen", build=_build_direct),
-    "batas": KindDef("direct", "batas", polarity="negatif", build=_build_direct),
-    "rasio": KindDef("formula", "jumlah", unit="persen", build=_build_ratio),
-    "rumus": KindDef("formula", "tetap", build=_build_formula),
-    "indeks": KindDef("index", "tetap", unit="persen", build=_build_index),
+    "jumlah": KindDef(Mode.DIRECT, "jumlah", build=_build_direct),
+    "langsung": KindDef(Mode.DIRECT, "tetap", build=_build_direct),
+    "persentase_kumulatif": KindDef(Mode.DIRECT, "kumulatif", unit="persen", build=_build_direct),
+    "batas": KindDef(Mode.DIRECT, "batas", polarity="negatif", build=_build_direct),
+    "rasio": KindDef(Mode.FORMULA, "jumlah", unit="persen", build=_build_ratio),
+    "rumus": KindDef(Mode.FORMULA, "tetap", build=_build_formula),
+    "indeks": KindDef(Mode.INDEX, "tetap", unit="persen", build=_build_index),
 }
 
 
@@ -488,7 +498,7 @@ def compile_nodes(
     # weights belong to index components only
     for n in nodes:
         if n.weight is not None and (
-            n.parent is None or by_id.get(n.parent) is None or by_id[n.parent].mode != "index"
+            n.parent is None or by_id.get(n.parent) is None or by_id[n.parent].mode != Mode.INDEX
         ):
             problems.append(Problem("weight-outside-index", "error", n.file, n.id, f"{n.path}.bobot", {}))
     # unit check of formulas, once
@@ -585,7 +595,7 @@ def _compile_node(
     kind_name = s.kind or ("jumlah" if (r.level != "sasaran" or has_target or s.formula) else None)
     if kind_name is None:
         kdef = None
-        mode = "group"
+        mode = Mode.GROUP
     elif kind_name not in KINDS:
         _unknown_choice(ctx, "jenis", kind_name, KINDS)
         return None
@@ -613,7 +623,7 @@ def _compile_node(
             )
         )
         unit_obj = units.parse("giat")
-    unit_label = units.label_of(unit_obj) if mode != "group" or s.unit else ""
+    unit_label = units.label_of(unit_obj) if mode != Mode.GROUP or s.unit else ""
 
     semantics = s.semantics or (kdef.semantics if kdef else "jumlah")
     if semantics not in SEMANTICS:
@@ -624,10 +634,10 @@ def _compile_node(
         _unknown_choice(ctx, "agregasi", aggregation, AGGREGATIONS)
         aggregation = SEMANTICS[semantics]
     pol_text = s.polarity or (kdef.polarity if kdef else "positif")
-    polarity = POLARITIES.get(pol_text)
+    polarity = POLARITY_WORDS.get(pol_text)
     if polarity is None:
         _unknown_choice(ctx, "polaritas", pol_text, ("positif", "negatif"))
-        polarity = "positive"
+        polarity = Polarity.POSITIVE
 
     target_units: list[tuple[str, str]] = []
     target: float | tuple[float, float] | None = None
@@ -668,7 +678,7 @@ def _compile_node(
         if inp.assumption:
             assumptions.append((f"masukan.{name}", inp.assumption, inp.source))
 
-    if s.per_period and mode != "formula":
+    if s.per_period and mode != Mode.FORMULA:
         ctx.problem("per-period", "hitung_per_periode", kind=kind_name or "-")
     elif s.per_period and parts.get("refs"):
         ctx.problem("per-period-refs", "hitung_per_periode", refs=", ".join(parts["refs"]))
@@ -681,7 +691,7 @@ def _compile_node(
         )
     method = None
     if s.scoring and "metode_negatif" in s.scoring:
-        method = NEGATIVE_METHODS.get(str(s.scoring["metode_negatif"]))
+        method = NEGATIVE_METHOD_WORDS.get(str(s.scoring["metode_negatif"]))
 
     return Node(
         id=s.id,
@@ -718,8 +728,8 @@ def _compile_node(
         refs=tuple(parts.get("refs", ())),
         weights=tuple(parts.get("weights", ())),
         weight=s.weight,
-        index_from=parts.get("index_from", "capaian"),
-        index_method=parts.get("index_method", "rata_tertimbang"),
+        index_from=parts.get("index_from", IndexSource.ACHIEVEMENT),
+        index_method=parts.get("index_method", IndexMethod.WEIGHTED_MEAN),
         per_period=bool(s.per_period),
         cap_contribution=parts.get("cap_contribution", False),
         max_target=bool(s.max_target),

@@ -21,7 +21,9 @@ import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .profile import NEGATIVE_METHODS, ROUNDING_MODES, Profile
+from .choices import NEGATIVE_METHOD_WORDS as NEGATIVE_METHODS
+from .choices import NegativeMethod, Polarity
+from .profile import ROUNDING_MODES, Profile
 
 if TYPE_CHECKING:
     from .compiler import Node
@@ -142,9 +144,9 @@ def scoring_settings(profile: Profile, polarity: str, method: str | None) -> dic
     meth = NEGATIVE_METHODS.get(method or profile.spec.achievement.negative_method)
     used = (
         "capaian.positif"
-        if polarity == "positive"
+        if polarity == Polarity.POSITIVE
         else "capaian.negatif_invers"
-        if meth == "inverse"
+        if meth == NegativeMethod.INVERSE
         else "capaian.negatif"
     )
     d: dict[str, Any] = {"penilaian.rumus_capaian": full[used]}
