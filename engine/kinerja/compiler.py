@@ -583,27 +583,32 @@ def _written(
     return v, w.text
 
 
-def _compile_node(
-    r: _Raw, units: Units, profile: Profile, periods: tuple[str, ...], ids: set[str], problems: list[Problem]
-) -> Node | None:
-    s = r.spec
-    ctx = Ctx(units, r.file, s.id, r.path, problems, ids)
+def _node_tables(r: _Raw, units: Units, ids: set[str], ctx: Ctx) -> dict[str, StepTable]:
+    """The step tables the node sees: its ancestors' (problems reported where they are written), then its own."""
     for anc in r.ancestors:
         ctx.tables = _tables(anc, Ctx(units, r.file, anc.id, r.path, [], ids, ctx.tables))
-    ctx.tables = _tables(s, ctx)
+    return _tables(r.spec, ctx)
+
+
+def _node_kind(r: _Raw, ctx: Ctx) -> tuple[str | None, KindDef | None, Mode] | None:
+    """(kind name, its definition, mode): a sasaran without target, formula or kind is a group (no kind);
+    otherwise `jumlah` unless written. None (reported) for an unknown kind."""
+    s = r.spec
     has_target = s.target is not None or s.period_targets is not None
     kind_name = s.kind or ("jumlah" if (r.level != "sasaran" or has_target or s.formula) else None)
     if kind_name is None:
-        kdef = None
-        mode = Mode.GROUP
-    elif kind_name not in KINDS:
+        return None, None, Mode.GROUP
+    if kind_name not in KINDS:
         _unknown_choice(ctx, "jenis", kind_name, KINDS)
         return None
-    else:
-        kdef = KINDS[kind_name]
-        mode = kdef.mode
-    parts = kdef.build(s, ctx) if kdef and kdef.build else {}
+    kdef = KINDS[kind_name]
+    return kind_name, kdef, kdef.mode
 
+
+def _node_unit(r: _Raw, kdef: KindDef | None, mode: Mode, ctx: Ctx) -> tuple[Any, str]:
+    """The node's unit (written, the kind's, or `giat`; `giat` after a reported problem) and its display label
+    (none for a group that writes no unit)."""
+    s, units = r.spec, ctx.units
     unit_text = s.unit or (kdef.unit if kdef else None) or "giat"
     try:
         unit_obj = units.parse(unit_text)
@@ -623,8 +628,11 @@ def _compile_node(
             )
         )
         unit_obj = units.parse("giat")
-    unit_label = units.label_of(unit_obj) if mode != Mode.GROUP or s.unit else ""
+    return unit_obj, units.label_of(unit_obj) if mode != Mode.GROUP or s.unit else ""
 
+
+def _node_period_rules(s: NodeSpec, kdef: KindDef | None, ctx: Ctx) -> tuple[str, str]:
+    """(sifat_periode, agregasi): written, else the kind's and the semantics' own; a default after a problem."""
     semantics = s.semantics or (kdef.semantics if kdef else "jumlah")
     if semantics not in SEMANTICS:
         _unknown_choice(ctx, "sifat_periode", semantics, SEMANTICS)
@@ -633,13 +641,23 @@ def _compile_node(
     if aggregation not in AGGREGATIONS:
         _unknown_choice(ctx, "agregasi", aggregation, AGGREGATIONS)
         aggregation = SEMANTICS[semantics]
+    return semantics, aggregation
+
+
+def _node_polarity(s: NodeSpec, kdef: KindDef | None, ctx: Ctx) -> Polarity:
+    """The polarity written (either language), else the kind's; positive after a reported problem."""
     pol_text = s.polarity or (kdef.polarity if kdef else "positif")
     polarity = POLARITY_WORDS.get(pol_text)
     if polarity is None:
         _unknown_choice(ctx, "polaritas", pol_text, ("positif", "negatif"))
         polarity = Polarity.POSITIVE
+    return polarity
 
-    target_units: list[tuple[str, str]] = []
+
+def _node_target(
+    s: NodeSpec, ctx: Ctx, unit_obj: Any, unit_label: str, target_units: list[tuple[str, str]]
+) -> tuple[float | tuple[float, float] | None, str | None]:
+    """The annual target (a number or a [low, high] range, converted to the node's unit) and its text."""
     target: float | tuple[float, float] | None = None
     target_text: str | None = None
     if isinstance(s.target, list):
@@ -654,7 +672,18 @@ def _compile_node(
     elif s.target is not None:
         v, target_text = _written(s.target, "target", ctx, unit_obj, unit_label, target_units)
         target = v
+    return target, target_text
 
+
+def _node_period_targets(
+    s: NodeSpec,
+    periods: tuple[str, ...],
+    ctx: Ctx,
+    unit_obj: Any,
+    unit_label: str,
+    target_units: list[tuple[str, str]],
+) -> tuple[dict[str, float | None], dict[str, str]]:
+    """`target_tw`: per period, the target (None when not written) and its text."""
     pt: dict[str, float | None] = {p: None for p in periods}
     ptt: dict[str, str] = {p: "" for p in periods}
     if s.period_targets is not None:
@@ -663,7 +692,11 @@ def _compile_node(
         for i, (p, raw) in enumerate(zip(periods, s.period_targets, strict=False)):
             v, txt = _written(raw, f"target_tw[{i}]", ctx, unit_obj, unit_label, target_units)
             pt[p], ptt[p] = v, txt
+    return pt, ptt
 
+
+def _node_provenance(s: NodeSpec, parts: Mapping[str, Any]) -> tuple[dict[str, str], list[tuple[str, str, str | None]]]:
+    """The node's sources and assumptions (its own, then its inputs')."""
     source: dict[str, str] = {}
     if isinstance(s.source, str):
         source["simpul"] = s.source
@@ -677,12 +710,21 @@ def _compile_node(
     for name, inp in parts.get("inputs", {}).items():
         if inp.assumption:
             assumptions.append((f"masukan.{name}", inp.assumption, inp.source))
+    return source, assumptions
 
+
+def _check_per_period(s: NodeSpec, mode: Mode, kind_name: str | None, parts: Mapping[str, Any], ctx: Ctx) -> None:
+    """`hitung_per_periode` applies to a formula that reads no other node."""
     if s.per_period and mode != Mode.FORMULA:
         ctx.problem("per-period", "hitung_per_periode", kind=kind_name or "-")
     elif s.per_period and parts.get("refs"):
         ctx.problem("per-period-refs", "hitung_per_periode", refs=", ".join(parts["refs"]))
 
+
+def _node_scoring(r: _Raw, profile: Profile, problems: list[Problem]) -> tuple[Profile, NegativeMethod | None]:
+    """The node's profile (the plan's, with `penilaian` overrides; their problems at the node's path) and its
+    negative method (None: the profile's)."""
+    s = r.spec
     node_profile = profile
     if s.scoring:
         node_profile, probs = profile.with_overrides(s.scoring, r.file, s.id)
@@ -692,6 +734,31 @@ def _compile_node(
     method = None
     if s.scoring and "metode_negatif" in s.scoring:
         method = NEGATIVE_METHOD_WORDS.get(str(s.scoring["metode_negatif"]))
+    return node_profile, method
+
+
+def _compile_node(
+    r: _Raw, units: Units, profile: Profile, periods: tuple[str, ...], ids: set[str], problems: list[Problem]
+) -> Node | None:
+    """One node from its spec, in named steps, each reporting its problems in this order: step tables, kind
+    (and the kind's parts), unit, period rules, polarity, targets, provenance, per-period use, scoring."""
+    s = r.spec
+    ctx = Ctx(units, r.file, s.id, r.path, problems, ids)
+    ctx.tables = _node_tables(r, units, ids, ctx)
+    kind = _node_kind(r, ctx)
+    if kind is None:
+        return None
+    kind_name, kdef, mode = kind
+    parts = kdef.build(s, ctx) if kdef and kdef.build else {}
+    unit_obj, unit_label = _node_unit(r, kdef, mode, ctx)
+    semantics, aggregation = _node_period_rules(s, kdef, ctx)
+    polarity = _node_polarity(s, kdef, ctx)
+    target_units: list[tuple[str, str]] = []
+    target, target_text = _node_target(s, ctx, unit_obj, unit_label, target_units)
+    pt, ptt = _node_period_targets(s, periods, ctx, unit_obj, unit_label, target_units)
+    source, assumptions = _node_provenance(s, parts)
+    _check_per_period(s, mode, kind_name, parts, ctx)
+    node_profile, method = _node_scoring(r, profile, problems)
 
     return Node(
         id=s.id,
