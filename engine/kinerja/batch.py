@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 # the status column's codes, and the `Status` each one stands for
 SCORED, NO_DATA, NO_TARGET, ERROR = 0, 1, 2, 3
 STATUS_NAMES = (Status.SCORED, Status.NO_DATA, Status.NO_TARGET, Status.ERROR)
+_SCORED_STATUS, _NO_TARGET_STATUS = Status.SCORED, Status.NO_TARGET  # module names: read per (unit, node)
 # the state of a computed realisasi, in the order the per-unit path finds them (the first one decides)
 _OK, _MISSING, _DEP_ERROR, _CALC_ERROR, _REFUSED = 0, 1, 2, 3, 4
 _FAILED = (_DEP_ERROR, _CALC_ERROR, _REFUSED)  # errors whatever the target (evaluate._score_node)
@@ -242,7 +243,7 @@ class BatchResult:
         grade = self.plan_grade(node, int(c["grade"][i]))
         numbers = (node_id, target, val("actual"), val("achievement"), val("score"), grade, status)
         coverage, left_out = self._coverage(node, i)
-        if status == Status.SCORED or not why:
+        if status == _SCORED_STATUS or not why:
             source = self._trace_source(i, node) if why else ()
             return NodeResult(*numbers, "", node.unit, source, coverage, left_out)
         reason = self._reason(i, node, status)
@@ -262,7 +263,7 @@ class BatchResult:
 
         if node.mode == Mode.GROUP:
             return _reason(self.language, "group")
-        if status == Status.NO_TARGET:
+        if status == _NO_TARGET_STATUS:
             return _reason(self.language, "no-target", period=self.period)
         plan, values, period, deps, lang, targets = self._scalar_inputs(i, node)
         source = TraceSource(plan, values, period, lang, targets)
@@ -329,7 +330,7 @@ class BatchResult:
         for i, u in enumerate(self.units):
             for n in self.plan.nodes:
                 r = self._result(i, n.id, False)
-                reason = self._reason(i, n, r.status) if r.status != Status.SCORED else ""
+                reason = self._reason(i, n, r.status) if r.status != _SCORED_STATUS else ""
                 target = r.target
                 yield {
                     "unit": u,

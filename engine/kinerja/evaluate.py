@@ -23,9 +23,12 @@ from .result import NodeResult
 if TYPE_CHECKING:
     from .plan import Plan
 
-# the statuses as module names: an enum member read from its class costs a class-attribute lookup in the hot loops
+# the statuses and modes as module names: a member read from its enum class costs a slow class-attribute lookup
+# (Python 3.11), and these are read per node in the hot loops
 SCORED, NO_DATA, NO_TARGET = Status.SCORED, Status.NO_DATA, Status.NO_TARGET
 NOT_APPLICABLE, ERROR = Status.NOT_APPLICABLE, Status.ERROR
+_MODE_GROUP, _MODE_DIRECT, _MODE_FORMULA, _MODE_INDEX = Mode.GROUP, Mode.DIRECT, Mode.FORMULA, Mode.INDEX
+_GEOMETRIC = IndexMethod.WEIGHTED_GEOMETRIC
 
 REASONS: dict[str, tuple[str, str]] = {
     "no-data": ("realisasi {periods} belum ada", "no realisasi for {periods}"),
@@ -413,7 +416,7 @@ def _step(plan: Plan, node: Node, period: Period, lang: str) -> tuple[Any, ...]:
     for `_INDEX`, ((id, weight, position) in id order, attribute averaged, cap, geometric, minimum
     coverage). `scorer` is None when the period has no target."""
     nid = node.id
-    if node.mode == Mode.GROUP:
+    if node.mode == _MODE_GROUP:
         reason = _reason(lang, "group")
         return (_GROUP, nid, NodeResult(nid, None, None, None, None, None, NO_TARGET, reason, node.unit, ()))
     general = (_GENERAL, nid)
@@ -429,12 +432,12 @@ def _step(plan: Plan, node: Node, period: Period, lang: str) -> tuple[Any, ...]:
         except ScoringError:
             return general
     required = _required(node, period)
-    if node.mode == Mode.DIRECT:
+    if node.mode == _MODE_DIRECT:
         keys = tuple((nid, p) for p in period.members)
         needed = frozenset((nid, p) for p in required)
         aggregate = AGGREGATIONS[node.aggregation][1]
         return (_DIRECT, nid, target, scorer, node.unit, why, (), (keys, needed, aggregate))
-    if node.mode == Mode.FORMULA and node.formula is not None:
+    if node.mode == _MODE_FORMULA and node.formula is not None:
         if node.per_period and period.kind != "single":
             return general
         inputs = []
@@ -454,9 +457,9 @@ def _step(plan: Plan, node: Node, period: Period, lang: str) -> tuple[Any, ...]:
         except ValueError:
             return general
         return (_FORMULA, nid, target, scorer, node.unit, why, node.refs, (tuple(inputs), fn))
-    if node.mode == Mode.INDEX:
+    if node.mode == _MODE_INDEX:
         comps = tuple(sorted(zip(node.refs, node.weights, range(len(node.refs)), strict=True)))
-        geometric = node.index_method == IndexMethod.WEIGHTED_GEOMETRIC
+        geometric = node.index_method == _GEOMETRIC
         of = _INDEX_OF[node.index_from]
         how = (comps, of, node.cap_contribution, geometric, min_coverage(plan, node))
         return (_INDEX, nid, target, scorer, node.unit, why, node.refs, how)
@@ -509,7 +512,7 @@ def _score_node(
     """Score one node. Untraced, the result's trace is recomputed on first access (same inputs, same steps)."""
     if targets:
         node = with_targets(node, targets)
-    if node.mode == Mode.GROUP:
+    if node.mode == _MODE_GROUP:
         return NodeResult(node.id, None, None, None, None, None, NO_TARGET, _reason(lang, "group"), node.unit, ())
     trace: list[dict[str, Any]] | None = [] if traced else None
     if trace is not None:
@@ -519,7 +522,7 @@ def _score_node(
         target = period_target_value(node, period)
 
     # for an index: its minimum coverage; `_index` adds its coverage and the components left out
-    info: dict[str, Any] = {"minimum": min_coverage(plan, node)} if node.mode == Mode.INDEX else {}
+    info: dict[str, Any] = {"minimum": min_coverage(plan, node)} if node.mode == _MODE_INDEX else {}
 
     def result(
         nid: str, tgt: Any, act: float | None, ach: float | None, sc: float | None, gr: str | None, st: str, why: str
@@ -584,7 +587,7 @@ def _actual(
     required = _required(node, period)
     how = node.aggregation
     traced = trace is not None
-    if node.mode == Mode.DIRECT:
+    if node.mode == _MODE_DIRECT:
         _refused_or_nil(values, node.id, period.members, required, lang)
         xs, sources, missing = _series(node.id, period.members, required, values, None, traced, lang)
         if missing or not xs:
@@ -601,7 +604,7 @@ def _actual(
                 }
             )
         return actual
-    if node.mode == Mode.FORMULA:
+    if node.mode == _MODE_FORMULA:
         assert node.formula is not None
         if node.per_period and period.kind != "single":
             # evaluate the formula for each quarter on its own, then combine the quarterly values
@@ -639,7 +642,7 @@ def _actual(
                 {"step": "actual", "formula": node.formula.text, "inputs": inputs, "value": actual, "unit": node.unit}
             )
         return actual
-    if node.mode == Mode.INDEX:
+    if node.mode == _MODE_INDEX:
         return _index(node, results, trace, lang, info if info is not None else {})
     raise _NotScored(NO_TARGET, "group")
 
@@ -818,7 +821,7 @@ def _index(
             minimum=percent_text(minimum / 100, lang),
             left_out=_left_out_text(dropped, results, lang),
         )
-    actual = _weighted_mean(used, den, node.index_method == IndexMethod.WEIGHTED_GEOMETRIC)
+    actual = _weighted_mean(used, den, node.index_method == _GEOMETRIC)
     step["weights_used"] = den
     step["value"] = actual
     if trace is not None:
