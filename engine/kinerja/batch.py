@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .choices import IndexMethod, Mode, Status
 from .data import VALUE_CHECKS, Value, _keys
 from .errors import DataError, Problem, close_matches
 from .numbers import CONVENTIONS, NumberFormatError, decide_convention, parse_written
@@ -40,8 +41,10 @@ if TYPE_CHECKING:
     from .plan import Plan
     from .profile import Profile
 
+# the status column's codes, and the `Status` each one stands for
 SCORED, NO_DATA, NO_TARGET, ERROR = 0, 1, 2, 3
-STATUS_NAMES = ("scored", "no_data", "no_target", "error")
+STATUS_NAMES = (Status.SCORED, Status.NO_DATA, Status.NO_TARGET, Status.ERROR)
+_SCORED_STATUS, _NO_TARGET_STATUS = Status.SCORED, Status.NO_TARGET  # module names: read per (unit, node)
 # the state of a computed realisasi, in the order the per-unit path finds them (the first one decides)
 _OK, _MISSING, _DEP_ERROR, _CALC_ERROR, _REFUSED = 0, 1, 2, 3, 4
 _FAILED = (_DEP_ERROR, _CALC_ERROR, _REFUSED)  # errors whatever the target (evaluate._score_node)
@@ -240,7 +243,7 @@ class BatchResult:
         grade = self.plan_grade(node, int(c["grade"][i]))
         numbers = (node_id, target, val("actual"), val("achievement"), val("score"), grade, status)
         coverage, left_out = self._coverage(node, i)
-        if status == "scored" or not why:
+        if status == _SCORED_STATUS or not why:
             source = self._trace_source(i, node) if why else ()
             return NodeResult(*numbers, "", node.unit, source, coverage, left_out)
         reason = self._reason(i, node, status)
@@ -258,9 +261,9 @@ class BatchResult:
         """The reason the per-unit path gives this unit for this node (its own function, its own words)."""
         from .evaluate import TraceSource, _reason, _score_node
 
-        if node.mode == "group":
+        if node.mode == Mode.GROUP:
             return _reason(self.language, "group")
-        if status == "no_target":
+        if status == _NO_TARGET_STATUS:
             return _reason(self.language, "no-target", period=self.period)
         plan, values, period, deps, lang, targets = self._scalar_inputs(i, node)
         source = TraceSource(plan, values, period, lang, targets)
@@ -284,7 +287,7 @@ class BatchResult:
 
     def _trace_source(self, i: int, node: Node) -> Any:
         """What builds the trace on first access: the per-unit path run traced for this unit and node."""
-        if self.at is None or node.mode == "group":
+        if self.at is None or node.mode == Mode.GROUP:
             return ()
         return partial(self._trace, i)
 
@@ -327,7 +330,7 @@ class BatchResult:
         for i, u in enumerate(self.units):
             for n in self.plan.nodes:
                 r = self._result(i, n.id, False)
-                reason = self._reason(i, n, r.status) if r.status != "scored" else ""
+                reason = self._reason(i, n, r.status) if r.status != _SCORED_STATUS else ""
                 target = r.target
                 yield {
                     "unit": u,
@@ -424,7 +427,7 @@ def score_many(plan: Plan, table: Table, period: Period, lang: str | None = None
 
 def _reported(plan: Plan) -> list[str]:
     """The keys a unit reports: direct nodes and formula inputs."""
-    out = [nd.id for nd in plan.nodes if nd.mode == "direct"]
+    out = [nd.id for nd in plan.nodes if nd.mode == Mode.DIRECT]
     return out + [f"{nd.id}.{name}" for nd in plan.nodes for name in nd.inputs]
 
 
@@ -595,16 +598,16 @@ def _node(
         "grade": np.full(n, -1, dtype=np.int8),
         "status": status,
     }
-    if node.mode == "group" or node.profile is None:
+    if node.mode == Mode.GROUP or node.profile is None:
         return out
     tg = _period_targets(node, plan, targets, period, n)
     out["target"], out["target_high"], out["range"] = tg.low, tg.high, tg.is_range
     how = node.aggregation
-    if node.mode == "direct":
+    if node.mode == Mode.DIRECT:
         actual, missing = _series(values, node.id, period.members, tg.required, None, how, n)
         bad = _refused_any(refused, node.id, period.members, n)  # refused before missing, as per unit
         state = np.where(bad, _REFUSED, np.where(missing, _MISSING, _OK))
-    elif node.mode == "formula":
+    elif node.mode == Mode.FORMULA:
         if node.per_period and period.kind != "single":
             actual, state = _per_period(node, values, refused, period, tg.required, cols, n)
         else:
@@ -728,7 +731,7 @@ def _index(
     position = {ref: k for k, ref in enumerate(node.refs)}
     zero = np.zeros(n, dtype=bool)
     neg = np.zeros(n, dtype=bool)
-    geometric = node.index_method == "geometrik"
+    geometric = node.index_method == IndexMethod.WEIGHTED_GEOMETRIC
     for ref, w in sorted(zip(node.refs, node.weights, strict=True)):
         v = cols[ref][src]
         present = ~np.isnan(v)

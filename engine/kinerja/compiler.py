@@ -17,11 +17,21 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .choices import (
+    NEGATIVE_METHOD_WORDS,
+    POLARITY_WORDS,
+    IndexMethod,
+    IndexSource,
+    Mode,
+    NegativeMethod,
+    Polarity,
+    parse,
+)
 from .errors import Problem, close_matches, unknown_choice
 from .formula import FUNCTIONS, Formula, UnitMixError, formula_unit, parse_formula, ratio
 from .numbers import NumberFormatError, parse_written
 from .periods import AGGREGATIONS, SEMANTICS
-from .profile import NEGATIVE_METHODS, POLARITIES, Profile, holds, holds_array
+from .profile import Profile, holds, holds_array
 from .schema import NodeSpec, Step
 from .units import Units, UnitTextError
 
@@ -93,7 +103,7 @@ class Node:
     period_targets_text: dict[str, str]
     semantics: str
     aggregation: str
-    polarity: str
+    polarity: Polarity
     owner: str | None
     remarks: str | None
     source: dict[str, str]
@@ -103,7 +113,7 @@ class Node:
     depth: int
     file: str
     path: str
-    mode: str  # "direct" | "formula" | "index" | "group"
+    mode: Mode
     formula: Formula | None = field(default=None, repr=False)
     formula_text: str | None = None  # rendered from `formula.tree` when the kind composes it (rasio)
     # for a kind that composes its formula from parts: (rule key, the part as written and checked) per part
@@ -112,13 +122,13 @@ class Node:
     refs: tuple[str, ...] = ()
     weights: tuple[float, ...] = ()  # for an index: the weight of each component, aligned with refs
     weight: float | None = None
-    index_from: str = "capaian"
-    index_method: str = "rata_tertimbang"
+    index_from: str = IndexSource.ACHIEVEMENT  # an `IndexSource` value once the plan compiles without problems
+    index_method: str = IndexMethod.WEIGHTED_MEAN  # an `IndexMethod` value, likewise
     per_period: bool = False  # `hitung_per_periode`: the formula is evaluated per quarter, then combined
     cap_contribution: bool = False
     max_target: bool = False
     profile: Profile | None = field(default=None, repr=False)
-    method: str | None = None
+    method: NegativeMethod | None = None
     unit_obj: Any = field(default=None, repr=False, compare=False)
     target_units: tuple[tuple[str, str], ...] = ()  # (key, unit written) where it did not fit
     tables: dict[str, StepTable] = field(default_factory=dict, repr=False)
@@ -128,7 +138,7 @@ class Node:
     @property
     def components(self) -> tuple[str, ...]:
         """For an index: the ids of its weighted components."""
-        return self.refs if self.mode == "index" else ()
+        return self.refs if self.mode == Mode.INDEX else ()
 
 
 # ------------------------------------------------------------------------------------------- kinds
@@ -138,9 +148,9 @@ class Node:
 class KindDef:
     """What a kind means: its evaluation mode, defaults and the function that fills in its parts."""
 
-    mode: str
+    mode: Mode
     semantics: str
-    polarity: str = "positif"
+    polarity: str = "positif"  # as a rule file writes it (`POLARITY_WORDS`)
     unit: str | None = None
     build: Callable[[NodeSpec, Ctx], dict[str, Any]] | None = None
 
@@ -285,8 +295,8 @@ def _build_formula(spec: NodeSpec, ctx: Ctx) -> dict[str, Any]:
     return _formula(spec.formula, spec, ctx, inputs)
 
 
-INDEX_FROM = ("capaian", "nilai", "realisasi")
-INDEX_METHODS = {"rata_tertimbang": "weighted mean", "geometrik": "weighted geometric mean"}
+INDEX_FROM = tuple(IndexSource)
+INDEX_METHODS = {IndexMethod.WEIGHTED_MEAN: "weighted mean", IndexMethod.WEIGHTED_GEOMETRIC: "weighted geometric mean"}
 
 
 def _build_index(spec: NodeSpec, ctx: Ctx) -> dict[str, Any]:
@@ -311,10 +321,10 @@ def _build_index(spec: NodeSpec, ctx: Ctx) -> dict[str, Any]:
     if not comps:
         ctx.problem("index-no-components", "indikator")
         return {}
-    src = spec.index_from or "capaian"
+    src: str = parse(IndexSource, spec.index_from or IndexSource.ACHIEVEMENT) or spec.index_from or ""
     if src not in INDEX_FROM:
         _unknown_choice(ctx, "dari", src, INDEX_FROM)
-    method = spec.index_method or "rata_tertimbang"
+    method: str = parse(IndexMethod, spec.index_method or IndexMethod.WEIGHTED_MEAN) or spec.index_method or ""
     if method not in INDEX_METHODS:
         _unknown_choice(ctx, "metode", method, INDEX_METHODS)
     return {
@@ -344,7 +354,7 @@ def index_display(src: str, method: str, ids: list[str], weights: list[float], c
     total = num(sum(weights))
     pairs = list(zip(ids, weights, strict=True))
     terms: list[ast.expr]
-    if method == "geometrik":
+    if method == IndexMethod.WEIGHTED_GEOMETRIC:
         terms = [ast.BinOp(part(i), ast.Pow(), ast.BinOp(num(w), ast.Div(), total)) for i, w in pairs]
         tree = functools.reduce(lambda a, b: ast.BinOp(a, ast.Mult(), b), terms)
     else:
@@ -376,13 +386,13 @@ def _tables(spec: NodeSpec, ctx: Ctx) -> dict[str, StepTable]:
 
 
 KINDS: dict[str, KindDef] = {
-    "jumlah": KindDef("direct", "jumlah", build=_build_direct),
-    "langsung": KindDef("direct", "tetap", build=_build_direct),
-    "persentase_kumulatif": KindDef("direct", "kumulatif", unit="persen", build=_build_direct),
-    "batas": KindDef("direct", "batas", polarity="negatif", build=_build_direct),
-    "rasio": KindDef("formula", "jumlah", unit="persen", build=_build_ratio),
-    "rumus": KindDef("formula", "tetap", build=_build_formula),
-    "indeks": KindDef("index", "tetap", unit="persen", build=_build_index),
+    "jumlah": KindDef(Mode.DIRECT, "jumlah", build=_build_direct),
+    "langsung": KindDef(Mode.DIRECT, "tetap", build=_build_direct),
+    "persentase_kumulatif": KindDef(Mode.DIRECT, "kumulatif", unit="persen", build=_build_direct),
+    "batas": KindDef(Mode.DIRECT, "batas", polarity="negatif", build=_build_direct),
+    "rasio": KindDef(Mode.FORMULA, "jumlah", unit="persen", build=_build_ratio),
+    "rumus": KindDef(Mode.FORMULA, "tetap", build=_build_formula),
+    "indeks": KindDef(Mode.INDEX, "tetap", unit="persen", build=_build_index),
 }
 
 
@@ -488,7 +498,7 @@ def compile_nodes(
     # weights belong to index components only
     for n in nodes:
         if n.weight is not None and (
-            n.parent is None or by_id.get(n.parent) is None or by_id[n.parent].mode != "index"
+            n.parent is None or by_id.get(n.parent) is None or by_id[n.parent].mode != Mode.INDEX
         ):
             problems.append(Problem("weight-outside-index", "error", n.file, n.id, f"{n.path}.bobot", {}))
     # unit check of formulas, once
@@ -573,27 +583,32 @@ def _written(
     return v, w.text
 
 
-def _compile_node(
-    r: _Raw, units: Units, profile: Profile, periods: tuple[str, ...], ids: set[str], problems: list[Problem]
-) -> Node | None:
-    s = r.spec
-    ctx = Ctx(units, r.file, s.id, r.path, problems, ids)
+def _node_tables(r: _Raw, units: Units, ids: set[str], ctx: Ctx) -> dict[str, StepTable]:
+    """The step tables the node sees: its ancestors' (problems reported where they are written), then its own."""
     for anc in r.ancestors:
         ctx.tables = _tables(anc, Ctx(units, r.file, anc.id, r.path, [], ids, ctx.tables))
-    ctx.tables = _tables(s, ctx)
+    return _tables(r.spec, ctx)
+
+
+def _node_kind(r: _Raw, ctx: Ctx) -> tuple[str | None, KindDef | None, Mode] | None:
+    """(kind name, its definition, mode): a sasaran without target, formula or kind is a group (no kind);
+    otherwise `jumlah` unless written. None (reported) for an unknown kind."""
+    s = r.spec
     has_target = s.target is not None or s.period_targets is not None
     kind_name = s.kind or ("jumlah" if (r.level != "sasaran" or has_target or s.formula) else None)
     if kind_name is None:
-        kdef = None
-        mode = "group"
-    elif kind_name not in KINDS:
+        return None, None, Mode.GROUP
+    if kind_name not in KINDS:
         _unknown_choice(ctx, "jenis", kind_name, KINDS)
         return None
-    else:
-        kdef = KINDS[kind_name]
-        mode = kdef.mode
-    parts = kdef.build(s, ctx) if kdef and kdef.build else {}
+    kdef = KINDS[kind_name]
+    return kind_name, kdef, kdef.mode
 
+
+def _node_unit(r: _Raw, kdef: KindDef | None, mode: Mode, ctx: Ctx) -> tuple[Any, str]:
+    """The node's unit (written, the kind's, or `giat`; `giat` after a reported problem) and its display label
+    (none for a group that writes no unit)."""
+    s, units = r.spec, ctx.units
     unit_text = s.unit or (kdef.unit if kdef else None) or "giat"
     try:
         unit_obj = units.parse(unit_text)
@@ -613,8 +628,11 @@ def _compile_node(
             )
         )
         unit_obj = units.parse("giat")
-    unit_label = units.label_of(unit_obj) if mode != "group" or s.unit else ""
+    return unit_obj, units.label_of(unit_obj) if mode != Mode.GROUP or s.unit else ""
 
+
+def _node_period_rules(s: NodeSpec, kdef: KindDef | None, ctx: Ctx) -> tuple[str, str]:
+    """(sifat_periode, agregasi): written, else the kind's and the semantics' own; a default after a problem."""
     semantics = s.semantics or (kdef.semantics if kdef else "jumlah")
     if semantics not in SEMANTICS:
         _unknown_choice(ctx, "sifat_periode", semantics, SEMANTICS)
@@ -623,13 +641,23 @@ def _compile_node(
     if aggregation not in AGGREGATIONS:
         _unknown_choice(ctx, "agregasi", aggregation, AGGREGATIONS)
         aggregation = SEMANTICS[semantics]
+    return semantics, aggregation
+
+
+def _node_polarity(s: NodeSpec, kdef: KindDef | None, ctx: Ctx) -> Polarity:
+    """The polarity written (either language), else the kind's; positive after a reported problem."""
     pol_text = s.polarity or (kdef.polarity if kdef else "positif")
-    polarity = POLARITIES.get(pol_text)
+    polarity = POLARITY_WORDS.get(pol_text)
     if polarity is None:
         _unknown_choice(ctx, "polaritas", pol_text, ("positif", "negatif"))
-        polarity = "positive"
+        polarity = Polarity.POSITIVE
+    return polarity
 
-    target_units: list[tuple[str, str]] = []
+
+def _node_target(
+    s: NodeSpec, ctx: Ctx, unit_obj: Any, unit_label: str, target_units: list[tuple[str, str]]
+) -> tuple[float | tuple[float, float] | None, str | None]:
+    """The annual target (a number or a [low, high] range, converted to the node's unit) and its text."""
     target: float | tuple[float, float] | None = None
     target_text: str | None = None
     if isinstance(s.target, list):
@@ -644,7 +672,18 @@ def _compile_node(
     elif s.target is not None:
         v, target_text = _written(s.target, "target", ctx, unit_obj, unit_label, target_units)
         target = v
+    return target, target_text
 
+
+def _node_period_targets(
+    s: NodeSpec,
+    periods: tuple[str, ...],
+    ctx: Ctx,
+    unit_obj: Any,
+    unit_label: str,
+    target_units: list[tuple[str, str]],
+) -> tuple[dict[str, float | None], dict[str, str]]:
+    """`target_tw`: per period, the target (None when not written) and its text."""
     pt: dict[str, float | None] = {p: None for p in periods}
     ptt: dict[str, str] = {p: "" for p in periods}
     if s.period_targets is not None:
@@ -653,7 +692,11 @@ def _compile_node(
         for i, (p, raw) in enumerate(zip(periods, s.period_targets, strict=False)):
             v, txt = _written(raw, f"target_tw[{i}]", ctx, unit_obj, unit_label, target_units)
             pt[p], ptt[p] = v, txt
+    return pt, ptt
 
+
+def _node_provenance(s: NodeSpec, parts: Mapping[str, Any]) -> tuple[dict[str, str], list[tuple[str, str, str | None]]]:
+    """The node's sources and assumptions (its own, then its inputs')."""
     source: dict[str, str] = {}
     if isinstance(s.source, str):
         source["simpul"] = s.source
@@ -667,12 +710,21 @@ def _compile_node(
     for name, inp in parts.get("inputs", {}).items():
         if inp.assumption:
             assumptions.append((f"masukan.{name}", inp.assumption, inp.source))
+    return source, assumptions
 
-    if s.per_period and mode != "formula":
+
+def _check_per_period(s: NodeSpec, mode: Mode, kind_name: str | None, parts: Mapping[str, Any], ctx: Ctx) -> None:
+    """`hitung_per_periode` applies to a formula that reads no other node."""
+    if s.per_period and mode != Mode.FORMULA:
         ctx.problem("per-period", "hitung_per_periode", kind=kind_name or "-")
     elif s.per_period and parts.get("refs"):
         ctx.problem("per-period-refs", "hitung_per_periode", refs=", ".join(parts["refs"]))
 
+
+def _node_scoring(r: _Raw, profile: Profile, problems: list[Problem]) -> tuple[Profile, NegativeMethod | None]:
+    """The node's profile (the plan's, with `penilaian` overrides; their problems at the node's path) and its
+    negative method (None: the profile's)."""
+    s = r.spec
     node_profile = profile
     if s.scoring:
         node_profile, probs = profile.with_overrides(s.scoring, r.file, s.id)
@@ -681,7 +733,32 @@ def _compile_node(
         )
     method = None
     if s.scoring and "metode_negatif" in s.scoring:
-        method = NEGATIVE_METHODS.get(str(s.scoring["metode_negatif"]))
+        method = NEGATIVE_METHOD_WORDS.get(str(s.scoring["metode_negatif"]))
+    return node_profile, method
+
+
+def _compile_node(
+    r: _Raw, units: Units, profile: Profile, periods: tuple[str, ...], ids: set[str], problems: list[Problem]
+) -> Node | None:
+    """One node from its spec, in named steps, each reporting its problems in this order: step tables, kind
+    (and the kind's parts), unit, period rules, polarity, targets, provenance, per-period use, scoring."""
+    s = r.spec
+    ctx = Ctx(units, r.file, s.id, r.path, problems, ids)
+    ctx.tables = _node_tables(r, units, ids, ctx)
+    kind = _node_kind(r, ctx)
+    if kind is None:
+        return None
+    kind_name, kdef, mode = kind
+    parts = kdef.build(s, ctx) if kdef and kdef.build else {}
+    unit_obj, unit_label = _node_unit(r, kdef, mode, ctx)
+    semantics, aggregation = _node_period_rules(s, kdef, ctx)
+    polarity = _node_polarity(s, kdef, ctx)
+    target_units: list[tuple[str, str]] = []
+    target, target_text = _node_target(s, ctx, unit_obj, unit_label, target_units)
+    pt, ptt = _node_period_targets(s, periods, ctx, unit_obj, unit_label, target_units)
+    source, assumptions = _node_provenance(s, parts)
+    _check_per_period(s, mode, kind_name, parts, ctx)
+    node_profile, method = _node_scoring(r, profile, problems)
 
     return Node(
         id=s.id,
@@ -718,8 +795,8 @@ def _compile_node(
         refs=tuple(parts.get("refs", ())),
         weights=tuple(parts.get("weights", ())),
         weight=s.weight,
-        index_from=parts.get("index_from", "capaian"),
-        index_method=parts.get("index_method", "rata_tertimbang"),
+        index_from=parts.get("index_from", IndexSource.ACHIEVEMENT),
+        index_method=parts.get("index_method", IndexMethod.WEIGHTED_MEAN),
         per_period=bool(s.per_period),
         cap_contribution=parts.get("cap_contribution", False),
         max_target=bool(s.max_target),

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
+from .choices import Mode
 from .errors import DataError, Problem, close_matches
 from .numbers import CONVENTIONS, Decision, NumberFormatError, decide_convention, parse_written
 from .periods import MONTHS
@@ -383,6 +384,10 @@ def _add_cell(
 # ------------------------------------------------------------------------------------------- binding
 
 
+# the value taken per (id, period) and the row it came from
+_Chosen = dict[tuple[str, str], tuple[Row, float]]
+
+
 def bind(plan: Plan, data: Realisasi) -> tuple[BoundValues, list[Problem]]:
     """Check every row against the plan and convert it to the unit of its node or input.
 
@@ -390,10 +395,22 @@ def bind(plan: Plan, data: Realisasi) -> tuple[BoundValues, list[Problem]]:
     `BoundValues`), and the problems (refused rows, corrections applied as info).
     """
     problems: list[Problem] = list(data.problems)
+    chosen, repeated, nil = _read_rows(plan, data, problems)
+    if repeated:
+        _settle_repeats(chosen, repeated, problems)
+    _drop_nil_clashes(chosen, nil, problems)
+    return _bound_values(chosen, nil, problems), problems
+
+
+def _read_rows(
+    plan: Plan, data: Realisasi, problems: list[Problem]
+) -> tuple[_Chosen, dict[tuple[str, str], list[tuple[Row, float]]], dict[tuple[str, str], Row]]:
+    """Each row checked (known id, not computed, a period of its key) and converted: the first value per
+    (id, period) in file order, every row of a key given more than once, and the cells that say "nihil"."""
     units = plan.units
     targets, computed, monthly, whole = _keys(plan)
     periods = plan.periods
-    chosen: dict[tuple[str, str], tuple[Row, float]] = {}  # the first row per (id, period), in file order
+    chosen: _Chosen = {}  # the first row per (id, period), in file order
     repeated: dict[tuple[str, str], list[tuple[Row, float]]] = {}  # every row of a key given more than once
     nil: dict[tuple[str, str], Row] = {}  # cells that say "nihil"
     for r in data.rows:
@@ -452,7 +469,15 @@ def bind(plan: Plan, data: Realisasi) -> tuple[BoundValues, list[Problem]]:
             chosen[key] = (r, value)
         else:
             repeated.setdefault(key, [first]).append((r, value))
-    for key in [k for k in chosen if k in repeated] if repeated else ():
+    return chosen, repeated, nil
+
+
+def _settle_repeats(
+    chosen: _Chosen, repeated: dict[tuple[str, str], list[tuple[Row, float]]], problems: list[Problem]
+) -> None:
+    """Several rows for one id and period: the one recorded last wins when it is alone in being last (an info
+    problem says which rows it replaced); otherwise no row wins and each clashing row is reported."""
+    for key in [k for k in chosen if k in repeated]:
         items = repeated[key]
         # several rows for one id and period: the one recorded last wins, when it is alone in being last
         if all(r.recorded for r, _ in items):
@@ -500,6 +525,10 @@ def bind(plan: Plan, data: Realisasi) -> tuple[BoundValues, list[Problem]]:
                     row=r.row,
                 )
             )
+
+
+def _drop_nil_clashes(chosen: _Chosen, nil: dict[tuple[str, str], Row], problems: list[Problem]) -> None:
+    """A cell given both "nihil" and a number: neither is taken, and both rows are reported."""
     for key in [k for k in nil if k in chosen]:  # "nihil" and a number for one cell: neither is taken
         r, _ = chosen.pop(key)
         for a, b in ((nil[key], r), (r, nil[key])):
@@ -515,6 +544,10 @@ def bind(plan: Plan, data: Realisasi) -> tuple[BoundValues, list[Problem]]:
                 )
             )
         del nil[key]
+
+
+def _bound_values(chosen: _Chosen, nil: dict[tuple[str, str], Row], problems: list[Problem]) -> BoundValues:
+    """The values taken, with every cell a refused row was meant for and the cells that say "nihil"."""
     values = BoundValues()
     for key, (r, v) in chosen.items():
         values[key] = Value(v, r.file, r.row, str(r.raw), r.recorded)
@@ -524,7 +557,7 @@ def bind(plan: Plan, data: Realisasi) -> tuple[BoundValues, list[Problem]]:
         if period is not None and p.code != "data-unknown-period":
             values.refused.setdefault((p.node_id, str(period)), p)  # type: ignore[arg-type]
     values.nil.update({k: (r.file, r.row) for k, r in nil.items()})
-    return values, problems
+    return values
 
 
 def _keys(plan: Plan) -> tuple[dict[str, Any], set[str], set[str], dict[str, float]]:
@@ -541,7 +574,7 @@ def _work_out_keys(plan: Plan) -> tuple[dict[str, Any], set[str], set[str], dict
     monthly: set[str] = set()
     for n in plan.nodes:
         targets[n.id] = n.unit_obj
-        if n.mode != "direct":
+        if n.mode != Mode.DIRECT:
             computed.add(n.id)
         for name, inp in n.inputs.items():
             targets[f"{n.id}.{name}"] = inp.unit

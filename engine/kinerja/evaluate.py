@@ -13,6 +13,7 @@ from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from .choices import IndexMethod, IndexSource, Mode, Status
 from .compiler import Node
 from .data import Value
 from .periods import AGGREGATIONS, TARGET_FROM_QUARTERS, Period, months_of
@@ -21,6 +22,13 @@ from .result import NodeResult
 
 if TYPE_CHECKING:
     from .plan import Plan
+
+# the statuses and modes as module names: a member read from its enum class costs a slow class-attribute lookup
+# (Python 3.11), and these are read per node in the hot loops
+SCORED, NO_DATA, NO_TARGET = Status.SCORED, Status.NO_DATA, Status.NO_TARGET
+NOT_APPLICABLE, ERROR = Status.NOT_APPLICABLE, Status.ERROR
+_MODE_GROUP, _MODE_DIRECT, _MODE_FORMULA, _MODE_INDEX = Mode.GROUP, Mode.DIRECT, Mode.FORMULA, Mode.INDEX
+_GEOMETRIC = IndexMethod.WEIGHTED_GEOMETRIC
 
 REASONS: dict[str, tuple[str, str]] = {
     "no-data": ("realisasi {periods} belum ada", "no realisasi for {periods}"),
@@ -47,20 +55,20 @@ REASONS: dict[str, tuple[str, str]] = {
     ),
     "all-nil": ("semua komponen indeks nihil: tidak berlaku", "every index component is nil: not applicable"),
 }
-STATUS_WORDS = {
+STATUS_WORDS: dict[str, dict[str, str]] = {
     "id": {
-        "no_data": "belum ada data",
-        "no_target": "tanpa target",
-        "error": "gagal dihitung",
-        "scored": "dinilai",
-        "not_applicable": "tidak berlaku",
+        NO_DATA: "belum ada data",
+        NO_TARGET: "tanpa target",
+        ERROR: "gagal dihitung",
+        SCORED: "dinilai",
+        NOT_APPLICABLE: "tidak berlaku",
     },
     "en": {
-        "no_data": "without data",
-        "no_target": "without a target",
-        "error": "not computable",
-        "scored": "scored",
-        "not_applicable": "not applicable",
+        NO_DATA: "without data",
+        NO_TARGET: "without a target",
+        ERROR: "not computable",
+        SCORED: "scored",
+        NOT_APPLICABLE: "not applicable",
     },
 }
 # An index is scored only when the components with a value carry at least this share (in % of the weight
@@ -268,7 +276,7 @@ def score_plan(
                     if scorer is None:
                         raise _Missing
                     no_data = _reason(lang, "no-data", periods=", ".join(missing or [k[1] for k in keys]))
-                    results[nid] = NodeResult(nid, target, None, None, None, None, "no_data", no_data, unit, lazy)
+                    results[nid] = NodeResult(nid, target, None, None, None, None, NO_DATA, no_data, unit, lazy)
                     continue
                 actual = aggregate(xs)
             elif code == _FORMULA:
@@ -295,7 +303,7 @@ def score_plan(
                 for r in refs:
                     dep = results[r].actual
                     if dep is None:
-                        if results[r].status in ("error", "not_applicable"):
+                        if results[r].status in (ERROR, NOT_APPLICABLE):
                             raise _Unusual  # said as such whatever the target, by the general path
                         raise _Missing
                     args.append(dep)
@@ -310,7 +318,7 @@ def score_plan(
                     res = results[r]
                     v = getattr(res, of)
                     if v is None:
-                        if res.status == "no_target" or res.status == "not_applicable":
+                        if res.status == NO_TARGET or res.status == NOT_APPLICABLE:
                             continue  # not part of the index for this period (as in `_index`)
                         if left is None:
                             left = []
@@ -331,24 +339,24 @@ def score_plan(
                 actual = _weighted_mean(used, den, geometric)
                 if scorer is None:
                     results[nid] = NodeResult(
-                        nid, None, actual, None, None, None, "no_target", why, unit, lazy, coverage, left_out
+                        nid, None, actual, None, None, None, NO_TARGET, why, unit, lazy, coverage, left_out
                     )
                     continue
                 ach, score, grade = scorer(target, actual)
                 results[nid] = NodeResult(
-                    nid, target, actual, ach, score, grade, "scored", "", unit, lazy, coverage, left_out
+                    nid, target, actual, ach, score, grade, SCORED, "", unit, lazy, coverage, left_out
                 )
                 continue
             if scorer is None:
-                results[nid] = NodeResult(nid, None, actual, None, None, None, "no_target", why, unit, lazy)
+                results[nid] = NodeResult(nid, None, actual, None, None, None, NO_TARGET, why, unit, lazy)
                 continue
             ach, score, grade = scorer(target, actual)
-            results[nid] = NodeResult(nid, target, actual, ach, score, grade, "scored", "", unit, lazy)
+            results[nid] = NodeResult(nid, target, actual, ach, score, grade, SCORED, "", unit, lazy)
             continue
         except _Missing:
             if scorer is None:
                 # nothing to score against and no data to compute the realisasi from: shown as no target
-                results[nid] = NodeResult(nid, None, None, None, None, None, "no_target", why, unit, lazy)
+                results[nid] = NodeResult(nid, None, None, None, None, None, NO_TARGET, why, unit, lazy)
                 continue
         except (_Unusual, ScoringError, ArithmeticError, ValueError):
             pass  # errors are errors whatever the target: the general path says which, and why
@@ -382,7 +390,12 @@ class _Missing(_Unusual):
 
 
 _GROUP, _DIRECT, _FORMULA, _INDEX, _GENERAL = range(5)
-_INDEX_OF = {"capaian": "achievement", "nilai": "score", "realisasi": "actual"}
+# the NodeResult attribute an index reads per `IndexSource`
+_INDEX_OF: dict[str, str] = {
+    IndexSource.ACHIEVEMENT: "achievement",
+    IndexSource.SCORE: "score",
+    IndexSource.ACTUAL: "actual",
+}
 
 
 def _program(plan: Plan, period: Period, lang: str) -> list[tuple[Any, ...]]:
@@ -403,9 +416,9 @@ def _step(plan: Plan, node: Node, period: Period, lang: str) -> tuple[Any, ...]:
     for `_INDEX`, ((id, weight, position) in id order, attribute averaged, cap, geometric, minimum
     coverage). `scorer` is None when the period has no target."""
     nid = node.id
-    if node.mode == "group":
+    if node.mode == _MODE_GROUP:
         reason = _reason(lang, "group")
-        return (_GROUP, nid, NodeResult(nid, None, None, None, None, None, "no_target", reason, node.unit, ()))
+        return (_GROUP, nid, NodeResult(nid, None, None, None, None, None, NO_TARGET, reason, node.unit, ()))
     general = (_GENERAL, nid)
     if node.profile is None:
         return general
@@ -419,12 +432,12 @@ def _step(plan: Plan, node: Node, period: Period, lang: str) -> tuple[Any, ...]:
         except ScoringError:
             return general
     required = _required(node, period)
-    if node.mode == "direct":
+    if node.mode == _MODE_DIRECT:
         keys = tuple((nid, p) for p in period.members)
         needed = frozenset((nid, p) for p in required)
         aggregate = AGGREGATIONS[node.aggregation][1]
         return (_DIRECT, nid, target, scorer, node.unit, why, (), (keys, needed, aggregate))
-    if node.mode == "formula" and node.formula is not None:
+    if node.mode == _MODE_FORMULA and node.formula is not None:
         if node.per_period and period.kind != "single":
             return general
         inputs = []
@@ -444,9 +457,9 @@ def _step(plan: Plan, node: Node, period: Period, lang: str) -> tuple[Any, ...]:
         except ValueError:
             return general
         return (_FORMULA, nid, target, scorer, node.unit, why, node.refs, (tuple(inputs), fn))
-    if node.mode == "index":
+    if node.mode == _MODE_INDEX:
         comps = tuple(sorted(zip(node.refs, node.weights, range(len(node.refs)), strict=True)))
-        geometric = node.index_method == "geometrik"
+        geometric = node.index_method == _GEOMETRIC
         of = _INDEX_OF[node.index_from]
         how = (comps, of, node.cap_contribution, geometric, min_coverage(plan, node))
         return (_INDEX, nid, target, scorer, node.unit, why, node.refs, how)
@@ -499,8 +512,8 @@ def _score_node(
     """Score one node. Untraced, the result's trace is recomputed on first access (same inputs, same steps)."""
     if targets:
         node = with_targets(node, targets)
-    if node.mode == "group":
-        return NodeResult(node.id, None, None, None, None, None, "no_target", _reason(lang, "group"), node.unit, ())
+    if node.mode == _MODE_GROUP:
+        return NodeResult(node.id, None, None, None, None, None, NO_TARGET, _reason(lang, "group"), node.unit, ())
     trace: list[dict[str, Any]] | None = [] if traced else None
     if trace is not None:
         target, tstep = period_target(node, period, plan.periods)
@@ -509,7 +522,7 @@ def _score_node(
         target = period_target_value(node, period)
 
     # for an index: its minimum coverage; `_index` adds its coverage and the components left out
-    info: dict[str, Any] = {"minimum": min_coverage(plan, node)} if node.mode == "index" else {}
+    info: dict[str, Any] = {"minimum": min_coverage(plan, node)} if node.mode == _MODE_INDEX else {}
 
     def result(
         nid: str, tgt: Any, act: float | None, ach: float | None, sc: float | None, gr: str | None, st: str, why: str
@@ -529,15 +542,15 @@ def _score_node(
         try:
             actual = _actual(node, period, values, results, trace, lang, info)
         except _NotScored as e:
-            if e.status in ("error", "not_applicable"):
+            if e.status in (ERROR, NOT_APPLICABLE):
                 return result(node.id, None, None, None, None, None, e.status, _reason(lang, e.code, **e.args_))
             actual = None
         except (ScoringError, ArithmeticError, ValueError) as e:
             detail = _error_detail(e, lang)
             if trace is not None:
                 trace.append({"step": "error", "detail": detail})
-            return result(node.id, None, None, None, None, None, "error", _reason(lang, "error", detail=detail))
-        return result(node.id, None, actual, None, None, None, "no_target", no_target)
+            return result(node.id, None, None, None, None, None, ERROR, _reason(lang, "error", detail=detail))
+        return result(node.id, None, actual, None, None, None, NO_TARGET, no_target)
     prof = node.profile
     assert prof is not None
     try:
@@ -552,14 +565,14 @@ def _score_node(
             trace.append({"step": "grade", "of": prof.spec.grades.of, "value": grade, "profile": prof.id})
         else:
             ach, score, grade = prof.scorer(node.polarity, node.method, node.max_target, lang)(target, actual)
-        return result(node.id, target, actual, ach, score, grade, "scored", "")
+        return result(node.id, target, actual, ach, score, grade, SCORED, "")
     except _NotScored as e:
         return result(node.id, target, actual, None, None, None, e.status, _reason(lang, e.code, **e.args_))
     except (ScoringError, ArithmeticError, ValueError) as e:
         detail = _error_detail(e, lang)
         if trace is not None:
             trace.append({"step": "error", "detail": detail})
-        return result(node.id, target, actual, None, None, None, "error", _reason(lang, "error", detail=detail))
+        return result(node.id, target, actual, None, None, None, ERROR, _reason(lang, "error", detail=detail))
 
 
 def _actual(
@@ -574,11 +587,11 @@ def _actual(
     required = _required(node, period)
     how = node.aggregation
     traced = trace is not None
-    if node.mode == "direct":
+    if node.mode == _MODE_DIRECT:
         _refused_or_nil(values, node.id, period.members, required, lang)
         xs, sources, missing = _series(node.id, period.members, required, values, None, traced, lang)
         if missing or not xs:
-            raise _NotScored("no_data", "no-data", periods=", ".join(missing or period.members))
+            raise _NotScored(NO_DATA, "no-data", periods=", ".join(missing or period.members))
         actual = _aggregate(how, xs)
         if trace is not None:
             trace.append(
@@ -591,7 +604,7 @@ def _actual(
                 }
             )
         return actual
-    if node.mode == "formula":
+    if node.mode == _MODE_FORMULA:
         assert node.formula is not None
         if node.per_period and period.kind != "single":
             # evaluate the formula for each quarter on its own, then combine the quarterly values
@@ -609,7 +622,7 @@ def _actual(
                 if traced:
                     steps.append({"period": p, "value": v, "inputs": inputs})
             if not per:
-                raise _NotScored("no_data", "no-data", periods=", ".join(period.members))
+                raise _NotScored(NO_DATA, "no-data", periods=", ".join(period.members))
             actual = _aggregate(how, per)
             if trace is not None:
                 trace.append(
@@ -629,9 +642,9 @@ def _actual(
                 {"step": "actual", "formula": node.formula.text, "inputs": inputs, "value": actual, "unit": node.unit}
             )
         return actual
-    if node.mode == "index":
+    if node.mode == _MODE_INDEX:
         return _index(node, results, trace, lang, info if info is not None else {})
-    raise _NotScored("no_target", "group")
+    raise _NotScored(NO_TARGET, "group")
 
 
 def _formula_value(
@@ -672,7 +685,7 @@ def _formula_value(
         _refused_or_nil(values, key, members, req, lang)
         xs, sources, missing = _series(key, members, req, values, inp.value, traced, lang)
         if missing or not xs:
-            raise _NotScored("no_data", "no-data", periods=f"{key} " + ", ".join(missing or members))
+            raise _NotScored(NO_DATA, "no-data", periods=f"{key} " + ", ".join(missing or members))
         env[name] = _aggregate(ihow, xs)
         if traced:
             inputs.append(
@@ -690,7 +703,7 @@ def _formula_value(
         r = results[ref]
         if r.actual is None:
             raise _NotScored(
-                r.status if r.status in ("error", "not_applicable") else "no_data",
+                r.status if r.status in (ERROR, NOT_APPLICABLE) else NO_DATA,
                 "dep",
                 dep=ref,
                 status=STATUS_WORDS[lang if lang == "en" else "id"][r.status],
@@ -722,16 +735,16 @@ def _refused_or_nil(
             if prob is not None:
                 row = "row" if lang == "en" else "baris"
                 where = f"{prob.file} {row} {prob.row}" if prob.row is not None else prob.file
-                raise _NotScored("error", "refused", where=where, detail=prob.message(lang))
+                raise _NotScored(ERROR, "refused", where=where, detail=prob.message(lang))
     nil = getattr(values, "nil", None)
     if nil:
         said = [p for p in required if (key, p) in nil]
         if said:
             other = [p for p in members if (key, p) in values]
             if other:
-                raise _NotScored("error", "nil-mixed", key=key, nil=", ".join(said), other=", ".join(other))
+                raise _NotScored(ERROR, "nil-mixed", key=key, nil=", ".join(said), other=", ".join(other))
             if len(said) == len(required):
-                raise _NotScored("not_applicable", "nil", periods=f"{key} " + ", ".join(said))
+                raise _NotScored(NOT_APPLICABLE, "nil", periods=f"{key} " + ", ".join(said))
 
 
 def _index(
@@ -750,11 +763,11 @@ def _index(
     skipped: list[str] = []  # left out as not applicable for the period
     for ref, w in zip(node.refs, node.weights, strict=True):
         r = results[ref]
-        v = {"capaian": r.achievement, "nilai": r.score, "realisasi": r.actual}[node.index_from]
-        if r.status == "not_applicable" or (v is None and r.status == "no_target"):
+        v = getattr(r, _INDEX_OF[node.index_from])
+        if r.status == NOT_APPLICABLE or (v is None and r.status == NO_TARGET):
             # nothing to measure ("nihil"), or nothing planned for this period (no target): not part of the
             # index for this period, and not missing either
-            not_applicable += r.status == "not_applicable"
+            not_applicable += r.status == NOT_APPLICABLE
             comps.append(
                 {"id": ref, "weight": w, "value": None, "status": r.status, "left_out": True, "applies": False}
             )
@@ -787,7 +800,7 @@ def _index(
     if not_applicable == len(node.refs):
         if trace is not None:
             trace.append(step)
-        raise _NotScored("not_applicable", "all-nil")
+        raise _NotScored(NOT_APPLICABLE, "all-nil")
     # exactly 1 when nothing is left out (the sums of the same weights in two orders may differ in the last bit)
     coverage = 1.0 if not dropped else den / applicable if applicable > 0 else 0.0
     info["coverage"] = coverage
@@ -797,18 +810,18 @@ def _index(
     if den == 0:
         if trace is not None:
             trace.append(step)
-        raise _NotScored("no_data", "no-components")
+        raise _NotScored(NO_DATA, "no-components")
     if dropped and coverage * 100 < minimum:
         if trace is not None:
             trace.append(step)
         raise _NotScored(
-            "no_data",
+            NO_DATA,
             "low-coverage",
             coverage=percent_text(coverage, lang),
             minimum=percent_text(minimum / 100, lang),
             left_out=_left_out_text(dropped, results, lang),
         )
-    actual = _weighted_mean(used, den, node.index_method == "geometrik")
+    actual = _weighted_mean(used, den, node.index_method == _GEOMETRIC)
     step["weights_used"] = den
     step["value"] = actual
     if trace is not None:

@@ -13,14 +13,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .choices import NEGATIVE_METHOD_WORDS, POLARITY_WORDS, NegativeMethod, Polarity
 from .errors import Problem, RuleError, close_matches, unknown_choice
 from .formula import Formula, parse_formula
 from .loader import read_toml, validate
 from .numbers import round_half_up, round_half_up_array, truncate, truncate_array
 from .schema import OVERRIDABLE, AchievementRules, Band, ProfileFile, ProfileSpec, RoundingRules
 
-POLARITIES = {"positif": "positive", "positive": "positive", "negatif": "negative", "negative": "negative"}
-NEGATIVE_METHODS = {"standar": "standard", "standard": "standard", "invers": "inverse", "inverse": "inverse"}
+# the rule-file words for polarity and negative method, in both languages: defined once in `choices`
+POLARITIES = POLARITY_WORDS
+NEGATIVE_METHODS = NEGATIVE_METHOD_WORDS
 ROUNDING_MODES = {"setengah_ke_atas": round_half_up, "half-up": round_half_up, "potong": truncate, "truncate": truncate}
 RANGE_RULES = ("batas_terdekat",)
 # the array twin of each rounding function: `rounding_array` finds it, so a mode without one fails at once
@@ -201,9 +203,9 @@ class Profile:
         meth = NEGATIVE_METHODS.get(method or self.spec.achievement.negative_method)
         if pol is None or meth is None:
             raise ScoringError(f"unknown polarity '{polarity}' or method '{method}'")
-        if pol == "positive":
+        if pol == Polarity.POSITIVE:
             return self.positive
-        return self.negative_inverse if meth == "inverse" else self.negative
+        return self.negative_inverse if meth == NegativeMethod.INVERSE else self.negative
 
     def rounding_array(self) -> tuple[Callable[[Any, int], Any], int]:
         """The profile's rounding over numpy arrays: the array twin of the scalar function, and the places."""

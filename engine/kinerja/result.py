@@ -6,13 +6,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .choices import Status
 from .errors import Problem
 
 if TYPE_CHECKING:
     from .plan import Plan
 
 # the values of NodeResult.status; "not_applicable": the data says "nihil" (no object this period)
-STATUSES = ("scored", "no_data", "no_target", "not_applicable", "error")
+STATUSES = tuple(Status)
 
 
 class NodeResult(NamedTuple):

@@ -21,7 +21,9 @@ import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .profile import NEGATIVE_METHODS, ROUNDING_MODES, Profile
+from .choices import NEGATIVE_METHOD_WORDS as NEGATIVE_METHODS
+from .choices import Mode, NegativeMethod, Polarity
+from .profile import ROUNDING_MODES, Profile
 
 if TYPE_CHECKING:
     from .compiler import Node
@@ -142,14 +144,14 @@ def scoring_settings(profile: Profile, polarity: str, method: str | None) -> dic
     meth = NEGATIVE_METHODS.get(method or profile.spec.achievement.negative_method)
     used = (
         "capaian.positif"
-        if polarity == "positive"
+        if polarity == Polarity.POSITIVE
         else "capaian.negatif_invers"
-        if meth == "inverse"
+        if meth == NegativeMethod.INVERSE
         else "capaian.negatif"
     )
     d: dict[str, Any] = {"penilaian.rumus_capaian": full[used]}
     for key, value in full.items():
-        if key in _PROFILE_FORMULAS or (key == "capaian.metode_negatif" and polarity == "positive"):
+        if key in _PROFILE_FORMULAS or (key == "capaian.metode_negatif" and polarity == Polarity.POSITIVE):
             continue  # the formula not selected, and the method of a positive node, cannot move its number
         d[f"penilaian.{key}"] = value
     return d
@@ -186,7 +188,7 @@ def describe(node: Node, plan: Plan | None = None) -> dict[str, Any]:
     }
     if node.included_from:
         d["sertakan"] = node.included_from
-    if node.mode == "group":
+    if node.mode == Mode.GROUP:
         return d  # a heading: no target, nothing scored
     d["jenis"] = node.kind
     d["satuan"] = node.unit
@@ -198,7 +200,7 @@ def describe(node: Node, plan: Plan | None = None) -> dict[str, Any]:
     d["sifat_periode"] = node.semantics
     d["agregasi"] = node.aggregation
     d["polaritas"] = node.polarity
-    if node.mode == "formula":
+    if node.mode == Mode.FORMULA:
         d["rumus"] = formula_setting(node.formula_text, node.formula.tree if node.formula else None)
         d["hitung_per_periode"] = node.per_period
         plan_periods = plan.meta.periods if plan is not None else "triwulan"
@@ -213,7 +215,7 @@ def describe(node: Node, plan: Plan | None = None) -> dict[str, Any]:
             for i, step in enumerate(node.tables[name].steps):
                 value, text = _bounds(step, "x")
                 d[f"tabel.{name}[{i}]"] = Written((value, step.value), f"{text} → {_number_text(step.value)}")
-    elif node.mode == "index":
+    elif node.mode == Mode.INDEX:
         # the components and their weights, as the index formula shows them (compared by number, not by text)
         key = (node.refs, node.weights, node.index_from, node.index_method)
         d["rumus"] = Written(key, node.formula_text or "", formula=True)  # display text rendered from a tree

@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..choices import POLARITY_WORDS as POLARITIES
 from ..compiler import KINDS
 from ..periods import SEMANTICS as PERIOD_AGGREGATION
-from ..profile import POLARITIES
 from ..semantics import (
     PROFILE_PREFIX,
     Written,
