@@ -414,8 +414,7 @@ def score_many(plan: Plan, table: Table, period: Period, lang: str | None = None
                     {"period": per, "choices": ", ".join(plan.periods)},
                 )
             )
-    values, refused = _checked(plan, table, problems)
-    marks = {k: np.isin(np.arange(n), list(d)) for k, d in refused.items()}
+    values, refused, marks = _checked(plan, table, problems)
     cols: dict[str, dict[str, np.ndarray]] = {}
     for nid in plan.order:
         cols[nid] = _node(plan.by_id[nid], plan, values, marks, table.targets, period, cols, n)
@@ -431,15 +430,17 @@ def _reported(plan: Plan) -> list[str]:
     return out + [f"{nd.id}.{name}" for nd in plan.nodes for name in nd.inputs]
 
 
-def _checked(plan: Plan, table: Table, problems: list[Problem]) -> tuple[dict[tuple[str, str], np.ndarray], Refused]:
+def _checked(
+    plan: Plan, table: Table, problems: list[Problem]
+) -> tuple[dict[tuple[str, str], np.ndarray], Refused, dict[tuple[str, str], np.ndarray]]:
     """The table's values with `data.VALUE_CHECKS` applied as `bind` applies them: a refused value is a
     problem (unit named) and missing for scoring. Worked out once per table and plan (every period reuses
     it); the table itself is not changed. Also returns every refused cell (the table's own and these), by
-    (key, period) and unit index."""
+    (key, period) and unit index, and the same as a mask over units per cell."""
     found = table._checked
     if found is not None and found[0] is plan:
         problems.extend(found[2])
-        return found[1], found[3]
+        return found[1], found[3], found[4]
     from .data import fractional_count_mask, whole_count_keys
 
     units_of = _keys(plan)[0]
@@ -483,9 +484,13 @@ def _checked(plan: Plan, table: Table, problems: list[Problem]) -> tuple[dict[tu
                 refused |= hit
         if refused.any():
             out[(key, per)] = np.where(refused, np.nan, arr)
-    table._checked = (plan, out, tuple(refusals), refused_cells)
+    marks: dict[tuple[str, str], np.ndarray] = {}
+    for cell, units in refused_cells.items():
+        marks[cell] = np.zeros(len(table.units), dtype=bool)
+        marks[cell][list(units)] = True
+    table._checked = (plan, out, tuple(refusals), refused_cells, marks)
     problems.extend(refusals)
-    return out, refused_cells
+    return out, refused_cells, marks
 
 
 def _refusal(table: Table, i: Any, key: str, per: str, code: str, args: dict[str, Any]) -> Problem:
